@@ -1,0 +1,140 @@
+"""Text cells to typed values and back, in canonical forms only.
+
+The rule, the same for every table: an empty cell is missing; an integer is
+``-?(0|[1-9][0-9]*)`` (no ``+``, ``_``, spaces, leading zeros or non-ASCII
+digits); a boolean is ``true`` or ``false``; every other column is text, taken
+as it is. Pydantic then checks patterns, vocabularies, ranges and row rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from difflib import get_close_matches
+from enum import Enum
+from typing import Any
+
+from pydantic import ValidationError
+
+from .dates import PartialDate
+from .models import Record
+from .problems import Problem
+from .schemas import Column, columns
+
+INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+BOOLEANS = {"true": True, "false": False}
+
+
+def parse_cell(column: Column, text: str) -> tuple[Any, str | None]:
+    """``(value, None)`` for a well-formed cell, ``(None, reason)`` otherwise."""
+    if text == "":
+        return None, None
+    if column.datatype == "integer":
+        if not INTEGER.fullmatch(text):
+            return None, "is not an integer (write digits only, e.g. 21)"
+        return int(text), None
+    if column.datatype == "boolean":
+        if text not in BOOLEANS:
+            return None, "is not a boolean (write true or false)"
+        return BOOLEANS[text], None
+    return text, None
+
+
+def render_cell(value: object) -> str:
+    """The canonical CSV text of a typed value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, (int, str, PartialDate)):
+        return str(value)
+    raise TypeError(f"cannot render {type(value).__name__} as a cell")
+
+
+def render_row(record: Record) -> list[str]:
+    """The CSV cells of a record, in column order."""
+    return [render_cell(getattr(record, name)) for name in record.columns()]
+
+
+def suggest(value: str, allowed: Sequence[str]) -> str | None:
+    """A did-you-mean hint for ``value`` among ``allowed``, if one is close."""
+    close = get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _pydantic_problem(
+    model: type[Record],
+    error: Mapping[str, Any],
+    cells: Mapping[str, str],
+    where: Mapping[str, Any],
+) -> Problem:
+    loc = error.get("loc", ())
+    name = str(loc[0]) if loc else None
+    kind = str(error.get("type", ""))
+    message = str(error.get("msg", "invalid value"))
+    column = {c.name: c for c in columns(model)}.get(name or "")
+    value = cells.get(name) if name else None
+    hint = None
+    if name is None or column is None:
+        code = "row-rule"
+        message = message.removeprefix("Value error, ")
+    elif column.vocabulary is not None:
+        code = "not-in-vocabulary"
+        allowed = column.enum or ()
+        message = f"{value!r} is not one of: {', '.join(allowed)}"
+        hint = suggest(value or "", allowed)
+    elif column.partial_date:
+        code = "invalid-date"
+        message = message.removeprefix("Value error, ")
+    elif kind in ("string_pattern_mismatch",):
+        code = "pattern-mismatch"
+        message = f"{value!r} does not match the pattern {column.pattern}"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        code = "out-of-range"
+        message = f"{value} is out of range: {message.lower()}"
+    elif kind == "string_too_long":
+        code = "pattern-mismatch"
+        message = f"{value!r} is longer than {column.max_length} characters"
+    else:
+        code = "row-rule"
+    return Problem(code=code, message=message, field=name, value=value, hint=hint, **where)
+
+
+def parse_row(
+    model: type[Record], cells: Mapping[str, str], where: Mapping[str, Any]
+) -> tuple[Record | None, list[Problem]]:
+    """Parse one CSV row of ``model``'s table; ``where`` locates it (file, table, row)."""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for column in columns(model):
+        text = cells.get(column.name, "")
+        value, reason = parse_cell(column, text)
+        if reason is not None:
+            problems.append(
+                Problem("type-error", f"{text!r} {reason}", field=column.name, value=text, **where)
+            )
+        elif value is None and column.required:
+            problems.append(
+                Problem(
+                    "required-value",
+                    f"{column.name} is required",
+                    field=column.name,
+                    value=text,
+                    **where,
+                )
+            )
+        elif value is not None:
+            values[column.name] = value
+    try:
+        record = model.model_validate(values)
+    except ValidationError as error:
+        reported = {p.field for p in problems}
+        problems.extend(
+            _pydantic_problem(model, e, cells, where)
+            for e in error.errors()
+            if not e["loc"] or e["loc"][0] not in reported
+        )
+        return None, problems
+    return (None, problems) if problems else (record, problems)

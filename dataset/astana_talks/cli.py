@@ -1,0 +1,205 @@
+"""The ``astana-talks`` command: it renders what the library returns, nothing more.
+
+Exit codes: 0 valid, 1 invalid data, 2 usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from . import __version__
+from .dataset import Dataset, UnknownKeyError
+from .load import load
+from .problems import InvalidDataError, Report, UnreadableInputError
+from .validate import validate as validate_package
+
+UNUSABLE = frozenset({"unreadable-input", "invalid-descriptor", "unsafe-path"})
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+def _load(path: Path | None) -> Dataset:
+    try:
+        return load(path)
+    except UnreadableInputError as error:
+        _fail(str(error.problem), 2)
+    except InvalidDataError as error:
+        _fail(f"{error}\nrun 'astana-talks validate' for the full report", 1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="astana-talks")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """A validated, typed, evidenced dataset of the Astana talks on Syria.
+
+    \b
+    Example:
+        astana-talks info
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def info(path: Path | None) -> None:
+    """Show the number of rows per table and the rounds with their dates.
+
+    PATH is a package folder, datapackage.json or zip; the shipped data by default.
+
+    \b
+    Example:
+        astana-talks info
+    """
+    ds = _load(path)
+    click.echo("Tables:")
+    width = max(len(t) for t in ds.tables())
+    for table in ds.tables():
+        click.echo(f"  {table:<{width}}  {len(ds.table(table)):>4} rows")
+    click.echo("Rounds:")
+    for r in ds.rounds:
+        click.echo(
+            f"  {r.round_number:>3}  {_dates(ds, r.round_number)}  "
+            f"{r.city or '(city not stated)'}  {r.status}"
+        )
+
+
+def _dates(ds: Dataset, number: int) -> str:
+    r = ds.round(number)
+    if r.start_date is None:
+        return "date not stated"
+    text = (
+        str(r.start_date)
+        if r.end_date in (None, r.start_date)
+        else f"{r.start_date} to {r.end_date}"
+    )
+    inferred = r.inferred() & {"start_date", "end_date"}
+    return text + (" (inferred)" if inferred else "")
+
+
+@cli.group()
+def show() -> None:
+    """Show one record in detail.
+
+    \b
+    Example:
+        astana-talks show round 21
+    """
+
+
+@show.command("round")
+@click.argument("number", type=int)
+@click.option(
+    "--path", type=click.Path(path_type=Path), help="A package to read instead of the shipped data."
+)
+def show_round(number: int, path: Path | None) -> None:
+    """Show a round: dates, place, participants by role, agenda.
+
+    \b
+    Example:
+        astana-talks show round 21
+    """
+    ds = _load(path)
+    try:
+        r = ds.round(number)
+    except UnknownKeyError as error:
+        _fail(str(error.args[0]), 2)
+    host = ds.actor(r.host).name if r.host else "not stated"
+    click.echo(f"Round {r.round_number} ({r.status})")
+    click.echo(f"  dates: {_dates(ds, number)}")
+    click.echo(f"  place: {r.city or '(city not stated)'}, {r.country or '?'}; host: {host}")
+    click.echo("Participants:")
+    for role in ("host", "guarantor", "party", "observer"):
+        people = [p for p in ds.participants_of(number) if p.role.value == role]
+        if people:
+            names = ", ".join(f"{ds.actor(p.actor_id).name} ({p.attendance})" for p in people)
+            click.echo(f"  {role}: {names}")
+    click.echo("Agenda:")
+    for item in ds.agenda_of(number):
+        star = " [most prominent]" if item.most_prominent else ""
+        click.echo(f"  {item.item_number}. {item.description} ({item.topic}){star}")
+    click.echo(f"Source: {r.source_id}: \u201c{r.quote}\u201d")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(path: Path | None, fmt: str, strict: bool) -> None:
+    """Validate a package and report every problem with file, row and column.
+
+    PATH is a package folder, datapackage.json or zip; the shipped data by default.
+    Exit 0 when valid, 1 when the data is invalid, 2 when PATH cannot be read.
+
+    \b
+    Example:
+        astana-talks validate path/to/package/
+    """
+    report = validate_package(path)
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        click.echo(str(report), err=not report.valid)
+    sys.exit(_status(report, strict))
+
+
+def _status(report: Report, strict: bool) -> int:
+    if any(p.code in UNUSABLE for p in report.problems):
+        return 2
+    if not report.valid or (strict and report.warnings):
+        return 1
+    return 0
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Only report drift; exit 1 if a file differs.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The repository root.",
+)
+def generate(check: bool, root: Path) -> None:
+    """Regenerate schemas/, datapackage.json and docs/codebook.md from the models.
+
+    For maintainers, run in a checkout of the repository.
+
+    \b
+    Example:
+        astana-talks generate --check
+    """
+    from .generate import drifted
+    from .generate import generate as write
+
+    if not (root / "data").is_dir():
+        _fail(f"{root} is not a checkout of astana-talks (no data/ folder)", 2)
+    changed = drifted(root) if check else write(root)
+    for changed_path in changed:
+        click.echo(f"{'differs' if check else 'wrote'}: {changed_path.relative_to(root)}")
+    if check and changed:
+        _fail("generated files drifted from the models; run 'astana-talks generate'", 1)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning unexpected errors into exit 2 without a traceback."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(prog_name="astana-talks", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as error:  # the last line of defence: never a traceback by default
+        if debug:
+            traceback.print_exc()
+        _fail(f"unexpected error: {error!r} (rerun with --debug for a traceback)", 2)

@@ -1,0 +1,200 @@
+"""Files generated from the models: Table Schemas, ``datapackage.json``, the codebook.
+
+``astana-talks generate`` writes them at the repository root; ``--check`` (and a
+test) fails when a committed file differs from what the models generate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .models import MODELS, Evidenced, Record, Source
+from .package import open_package, read_table
+from .schemas import DATA_PACKAGE_PROFILE, Column, columns, resource_descriptor, table_schema
+from .vocabularies import Vocabulary
+
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 International (the tables)",
+    }
+]
+CODEBOOK = "docs/codebook.md"
+README_TABLES = ("<!-- tables:start -->", "<!-- tables:end -->")
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _canonical_rows(root: Path) -> dict[str, list[Record]]:
+    source = open_package(root)
+    return {model.table: [r for _, r in read_table(source, model.table).rows] for model in MODELS}
+
+
+def package_descriptor(sources: list[Source]) -> dict[str, Any]:
+    """The whole ``datapackage.json`` (Data Package v2)."""
+    return {
+        "$schema": DATA_PACKAGE_PROFILE,
+        "name": "astana-talks",
+        "title": "Astana talks on Syria: rounds, participants, agendas, actors and evidence",
+        "description": (
+            "The Astana peace process on Syria (guaranteed by Türkiye, Russia and Iran since 2017) "
+            "as evidenced tables: every row cites a source and the verbatim words supporting it; "
+            "partial dates keep the precision of their source; inferred values are marked."
+        ),
+        "version": __version__,
+        "homepage": "https://pypi.org/project/astana-talks/",
+        "licenses": LICENSES,
+        "keywords": [
+            "Syria",
+            "Astana talks",
+            "Astana format",
+            "peace process",
+            "Türkiye",
+            "Russia",
+            "Iran",
+        ],
+        "contributors": [{"title": "astana-talks maintainers", "roles": ["creator", "maintainer"]}],
+        "sources": [{"title": f"{s.publisher}: {s.title}", "path": s.url} for s in sources],
+        "resources": [resource_descriptor(model) for model in MODELS],
+    }
+
+
+def _constraints(column: Column) -> str:
+    parts = []
+    if column.pattern and not column.partial_date:
+        parts.append(f"pattern `{column.pattern}`")
+    if column.partial_date:
+        parts.append("partial date")
+    if column.minimum is not None:
+        parts.append(f"≥ {column.minimum}")
+    if column.maximum is not None:
+        parts.append(f"≤ {column.maximum}")
+    if column.vocabulary is not None:
+        parts.append(
+            f"one of [{column.vocabulary.__name__}](#{column.vocabulary.__name__.lower()})"
+        )
+    if column.references:
+        parts.append(f"→ `{column.references}`")
+    return "; ".join(parts)
+
+
+def codebook(rows: dict[str, list[Record]]) -> str:
+    """The codebook: every table, column, type, constraint and allowed value."""
+    lines = [
+        "# Codebook",
+        "",
+        "Generated from `astana_talks.models` by `astana-talks generate`; do not edit by hand.",
+        "",
+        "Every table except `sources` carries its evidence: `source_id` (the source) and `quote`",
+        "(its exact words). `inferred_fields` lists the columns of a row whose values are inferred",
+        "rather than stated, and `inference_note` says how. Partial dates are ISO 8601 `YYYY`,",
+        "`YYYY-MM` or `YYYY-MM-DD`, as precise as the source and no more.",
+        "",
+    ]
+    vocabularies: dict[str, type[Vocabulary]] = {}
+    for model in MODELS:
+        lines += [
+            f"## `{model.table}`",
+            "",
+            (model.__doc__ or "").strip(),
+            "",
+            f"Primary key: ({', '.join(f'`{k}`' for k in model.primary_key)}). "
+            f"Rows: {len(rows[model.table])}.",
+            "",
+            "| column | type | required | constraints | description |",
+            "|---|---|---|---|---|",
+        ]
+        for column in columns(model):
+            if column.vocabulary is not None:
+                vocabularies[column.vocabulary.__name__] = column.vocabulary
+            kind = "partial date" if column.partial_date else column.datatype
+            description = column.description.replace("|", "\\|")
+            lines.append(
+                f"| `{column.name}` | {kind} | {'yes' if column.required else ''} | "
+                f"{_constraints(column)} | {description} |"
+            )
+        lines.append("")
+    lines += ["## Vocabularies", ""]
+    for name, vocabulary in sorted(vocabularies.items()):
+        lines += [
+            f"### {name}",
+            "",
+            (vocabulary.__doc__ or "").strip(),
+            "",
+            "| value | meaning |",
+            "|---|---|",
+        ]
+        lines += [f"| `{m.value}` | {m.description} |" for m in vocabulary]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def readme_tables(rows: dict[str, list[Record]]) -> str:
+    """The README's table of tables."""
+    lines = ["| table | rows | key | what a row is |", "|---|---|---|---|"]
+    for model in MODELS:
+        evidence = "" if issubclass(model, Evidenced) else " (no quote: sources are the evidence)"
+        lines.append(
+            f"| [`{model.table}`](docs/codebook.md#{model.table}) | {len(rows[model.table])} | "
+            f"{', '.join(model.primary_key)} | {(model.__doc__ or '').strip()}{evidence} |"
+        )
+    return "\n".join(lines)
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    """Every generated file under ``root`` and the text it should hold."""
+    rows = _canonical_rows(root)
+    sources = [r for r in rows["sources"] if isinstance(r, Source)]
+    files = {
+        root / "schemas" / f"{model.table}.json": _json(table_schema(model)) for model in MODELS
+    }
+    files[root / "datapackage.json"] = _json(package_descriptor(sources))
+    files[root / CODEBOOK] = codebook(rows)
+    readme = root / "README.md"
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        start, end = README_TABLES
+        if start in text and end in text:
+            head, rest = text.split(start, 1)
+            _, tail = rest.split(end, 1)
+            files[readme] = f"{head}{start}\n{readme_tables(rows)}\n{end}{tail}"
+    return files
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def drifted(root: Path) -> list[Path]:
+    """The generated files whose content differs from what the models generate."""
+    return [
+        path
+        for path, text in expected_files(root).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def generate(root: Path) -> list[Path]:
+    """Rewrite the generated files that drifted; returns them."""
+    expected = expected_files(root)
+    changed = drifted(root)
+    for path in changed:
+        write_atomically(path, expected[path])
+    return changed
