@@ -8,6 +8,7 @@ codebook, and a test fails when those files drift from these classes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -69,6 +70,10 @@ class Record(BaseModel):
         own = [name for name in cls.__annotations__ if name in cls.model_fields]
         inherited = [n for n in _INHERITED_ORDER if n in cls.model_fields and n not in own]
         return tuple(own + inherited)
+
+    def __repr_args__(self) -> Iterator[tuple[str, object]]:
+        # repr() and str() list the fields in CSV order, key first.
+        return ((name, getattr(self, name)) for name in self.columns())
 
     def key(self) -> tuple[object, ...]:
         """The primary-key values of this row."""

@@ -140,6 +140,9 @@ class TableRead:
     file: str
     rows: tuple[tuple[int, Record], ...]
     problems: tuple[Problem, ...]
+    cells: tuple[tuple[int, dict[str, str]], ...] = ()
+    """Every row with the header's shape, as text, valid or not: cross-row checks use
+    these, so one bad cell is reported once and does not hide or multiply others."""
 
     def typed(self, model: type[R]) -> list[tuple[int, R]]:
         """The rows as instances of ``model`` (the table's own model), with their lines."""
@@ -196,6 +199,7 @@ def parse_table(model: type[Record], data: bytes, file: str) -> TableRead:
         )
         return TableRead(table, file, (), tuple(problems))
     rows: list[tuple[int, Record]] = []
+    shaped: list[tuple[int, dict[str, str]]] = []
     expected = list(model.columns())
     try:
         records = list(_physical_rows(text))
@@ -247,8 +251,10 @@ def parse_table(model: type[Record], data: bytes, file: str) -> TableRead:
                 )
             )
             continue
-        record, row_problems = parse_row(model, dict(zip(header, cells, strict=True)), located)
+        named = dict(zip(header, cells, strict=True))
+        shaped.append((line, named))
+        record, row_problems = parse_row(model, named, located)
         problems.extend(row_problems)
         if record is not None:
             rows.append((line, record))
-    return TableRead(table, file, tuple(rows), tuple(problems))
+    return TableRead(table, file, tuple(rows), tuple(problems), tuple(shaped))

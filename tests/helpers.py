@@ -1,0 +1,15 @@
+"""Helpers shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "data" / "sources" / "dailysabah-2024-01-astana-21.txt"
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace the first occurrence of ``old`` in a file; fail if there is none."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

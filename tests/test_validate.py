@@ -1,0 +1,171 @@
+"""The validator: keys, references, cells and rows, each reported where it is."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import astana_talks
+from astana_talks.models import MODELS, TABLES
+
+from .helpers import ROOT, replace_in
+
+
+def _edit(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` is the physical line (header = 1)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[row - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _found(package: Path) -> list[tuple[str, str | None, int | None, str | None]]:
+    return [(p.code, p.table, p.row, p.field) for p in astana_talks.validate(package).problems]
+
+
+def test_canonical_data_is_valid() -> None:
+    report = astana_talks.validate()
+    assert report.problems == ()
+    assert report.valid
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
+def test_primary_keys_are_unique_in_the_csv(model: type) -> None:
+    frame = pd.read_csv(ROOT / "data" / f"{model.table}.csv", dtype=str, keep_default_na=False)
+    assert not frame.duplicated(list(model.primary_key)).any()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
+def test_foreign_keys_resolve_in_the_csv(model: type) -> None:
+    frame = pd.read_csv(ROOT / "data" / f"{model.table}.csv", dtype=str, keep_default_na=False)
+    for column, target in model.foreign_keys.items():
+        (key,) = TABLES[target].primary_key
+        known = set(pd.read_csv(ROOT / "data" / f"{target}.csv", dtype=str)[key])
+        values = {v for v in frame[column] if v != ""}
+        assert values <= known, (model.table, column, values - known)
+
+
+def test_four_defects_in_participants_are_reported_in_one_run(package_copy: Path) -> None:
+    path = package_copy / "data" / "participants.csv"
+    _edit(path, 2, "role", "hots")  # a wrong role (on the host's row: no follow-on problem)
+    _edit(path, 3, "round_number", "23")  # a dangling round number
+    _edit(path, 13, "actor_id", "united-nations")  # a duplicated key (the UN is on row 12)
+    _edit(path, 14, "quote", "Jordan will observe")  # a quote that is not in the source
+    problems = astana_talks.validate(package_copy).problems
+    assert [(p.code, p.row, p.field) for p in problems] == [
+        ("not-in-vocabulary", 2, "role"),
+        ("duplicate-key", 13, None),
+        ("foreign-key", 3, "round_number"),
+        ("quote-not-found", 14, "quote"),
+    ]
+    assert problems[0].hint == "did you mean 'host'?"
+
+
+def test_a_dangling_actor_is_a_foreign_key_problem(package_copy: Path) -> None:
+    _edit(package_copy / "data" / "relations.csv", 2, "object_id", "astana-guarantor")
+    assert _found(package_copy) == [("foreign-key", "relations", 2, "object_id")]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "code"),
+    [
+        ("rounds", "round_number", "+21", "type-error"),
+        ("rounds", "round_number", "021", "type-error"),
+        ("rounds", "round_number", "0", "out-of-range"),
+        ("rounds", "start_date", "2024-1-24", "invalid-date"),
+        ("rounds", "start_date", "2024-02-30", "invalid-date"),
+        ("rounds", "status", "Held", "not-in-vocabulary"),
+        ("rounds", "country", "Kazakhstan", "pattern-mismatch"),
+        ("rounds", "status", "", "required-value"),
+        ("agenda_items", "most_prominent", "yes", "type-error"),
+        ("actors", "wikidata", "43", "pattern-mismatch"),
+        ("actors", "actor_id", "Turkiye", "pattern-mismatch"),
+        ("actors", "quote", " Türkiye", "pattern-mismatch"),
+        ("events", "inferred_fields", "year", "row-rule"),
+    ],
+)
+def test_a_bad_cell_is_reported_at_its_row_and_column(
+    package_copy: Path, table: str, column: str, value: str, code: str
+) -> None:
+    _edit(package_copy / "data" / f"{table}.csv", 2, column, value)
+    found = [f for f in _found(package_copy) if f[0] not in ("foreign-key", "host-not-participant")]
+    assert found[0] == (code, table, 2, column if code != "row-rule" else None)
+
+
+def test_end_before_start_is_a_row_rule(package_copy: Path) -> None:
+    _edit(package_copy / "data" / "rounds.csv", 3, "end_date", "2024-01-23")
+    [problem] = astana_talks.validate(package_copy).problems
+    assert (problem.code, problem.row, problem.message) == (
+        "row-rule",
+        3,
+        "end_date 2024-01-23 is before start_date 2024-01-24",
+    )
+
+
+def test_a_renamed_column_is_a_header_problem(package_copy: Path) -> None:
+    replace_in(package_copy / "data" / "figures.csv", "measure,value", "measure,amount")
+    problems = astana_talks.validate(package_copy).problems
+    header = [p for p in problems if p.table == "figures"]
+    assert [(p.code, p.row) for p in header] == [("header-mismatch", 1)]
+    assert "missing value" in header[0].message and "'amount'" in header[0].message
+
+
+def test_blank_and_ragged_rows_are_reported(package_copy: Path) -> None:
+    path = package_copy / "data" / "figures.csv"
+    path.write_text(path.read_text(encoding="utf-8") + ",,,,,,,,,\nx,y\n", encoding="utf-8")
+    assert _found(package_copy) == [
+        ("blank-row", "figures", 5, None),
+        ("ragged-row", "figures", 6, None),
+    ]
+
+
+def test_a_bom_is_tolerated_and_reported(package_copy: Path) -> None:
+    path = package_copy / "data" / "figures.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = astana_talks.validate(package_copy)
+    assert [(p.code, p.severity) for p in report.problems] == [("byte-order-mark", "warning")]
+    assert report.valid
+
+
+def test_bytes_that_are_not_utf8_are_reported(package_copy: Path) -> None:
+    path = package_copy / "data" / "figures.csv"
+    path.write_bytes(path.read_bytes().replace("Türkiye".encode(), "Türkiye".encode("latin-1")))
+    assert ("encoding-error", "figures", None, None) in _found(package_copy)
+
+
+def test_a_duplicate_name_for_two_actors_is_ambiguous(package_copy: Path) -> None:
+    _edit(package_copy / "data" / "actor_names.csv", 3, "name", "Ankara")
+    _edit(package_copy / "data" / "actor_names.csv", 3, "actor_id", "iran")
+    codes = [f[0] for f in _found(package_copy)]
+    assert "ambiguous-name" in codes
+
+
+def test_validation_never_changes_its_input(package_copy: Path) -> None:
+    _edit(package_copy / "data" / "participants.csv", 2, "role", "hots")
+    before = {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in package_copy.rglob("*") if p.is_file()
+    }
+    astana_talks.validate(package_copy)
+    after = {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in package_copy.rglob("*") if p.is_file()
+    }
+    assert before == after
+
+
+@pytest.mark.parametrize("name", ["missing", "file.txt"])
+def test_an_unreadable_path_is_one_problem(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    if name == "file.txt":
+        target.write_text("not a package", encoding="utf-8")
+    [problem] = astana_talks.validate(target).problems
+    assert problem.code == "unreadable-input"
+
+
+def test_a_resource_path_outside_the_package_is_refused(package_copy: Path) -> None:
+    replace_in(package_copy / "datapackage.json", '"data/figures.csv"', '"../figures.csv"')
+    [problem] = astana_talks.validate(package_copy).problems
+    assert (problem.code, problem.value) == ("unsafe-path", "../figures.csv")
