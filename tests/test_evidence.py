@@ -26,7 +26,8 @@ def test_every_row_but_sources_has_a_quote(ds: Dataset) -> None:
                 assert not isinstance(row, Evidenced)
             else:
                 assert isinstance(row, Evidenced), table
-                assert row.quote.strip() == row.quote and row.quote
+                assert row.quote
+                assert row.quote.strip() == row.quote
 
 
 def test_every_quote_is_an_exact_substring_of_its_source(ds: Dataset) -> None:

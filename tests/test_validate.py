@@ -111,7 +111,8 @@ def test_a_renamed_column_is_a_header_problem(package_copy: Path) -> None:
     problems = astana_talks.validate(package_copy).problems
     header = [p for p in problems if p.table == "figures"]
     assert [(p.code, p.row) for p in header] == [("header-mismatch", 1)]
-    assert "missing value" in header[0].message and "'amount'" in header[0].message
+    assert "missing value" in header[0].message
+    assert "'amount'" in header[0].message
 
 
 def test_blank_and_ragged_rows_are_reported(package_copy: Path) -> None:

@@ -8,8 +8,10 @@ as it is. Pydantic then checks patterns, vocabularies, ranges and row rules.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from difflib import get_close_matches
 from enum import Enum
 from typing import Any
@@ -56,6 +58,22 @@ def render_cell(value: object) -> str:
 def render_row(record: Record) -> list[str]:
     """The CSV cells of a record, in column order."""
     return [render_cell(getattr(record, name)) for name in record.columns()]
+
+
+def to_csv(model: type[Record], records: Iterable[Record]) -> str:
+    """The CSV text of a table: header, then one row per record, LF line endings.
+
+    Fields are quoted only where needed; a field holding a carriage return is quoted
+    too (``csv.writer`` before Python 3.13 does not when the line terminator is LF).
+    """
+    buffer = io.StringIO()
+    minimal = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    minimal.writerow(model.columns())
+    for record in records:
+        cells = render_row(record)
+        (quoted if any("\r" in cell for cell in cells) else minimal).writerow(cells)
+    return buffer.getvalue()
 
 
 def suggest(value: str, allowed: Sequence[str]) -> str | None:
@@ -131,10 +149,10 @@ def parse_row(
         record = model.model_validate(values)
     except ValidationError as error:
         reported = {p.field for p in problems}
-        problems.extend(
-            _pydantic_problem(model, e, cells, where)
-            for e in error.errors()
-            if not e["loc"] or e["loc"][0] not in reported
-        )
+        for e in error.errors():
+            field = str(e["loc"][0]) if e["loc"] else None
+            if field is None or field not in reported:  # one problem per cell (unions repeat)
+                problems.append(_pydantic_problem(model, e, cells, where))
+                reported.add(field)
         return None, problems
     return (None, problems) if problems else (record, problems)

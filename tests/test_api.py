@@ -1,0 +1,155 @@
+"""The library contract the README documents."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import astana_talks
+from astana_talks import Dataset, InvalidDataError, UnknownKeyError, UnreadableInputError
+
+from .helpers import ROOT, replace_in
+
+
+def test_load_is_cached_and_frozen(ds: Dataset) -> None:
+    assert astana_talks.load() is ds
+    with pytest.raises(ValueError, match="frozen"):
+        ds.rounds[0].city = "Sochi"  # type: ignore[misc]
+    assert isinstance(ds.rounds, tuple)
+
+
+def test_round_21(ds: Dataset) -> None:
+    r = ds.round(21)
+    assert (r.city, r.country, r.host, r.status.value) == (
+        "Astana",
+        "KAZ",
+        "kazakhstan",
+        "announced",
+    )
+    assert (str(r.start_date), str(r.end_date)) == ("2024-01-24", "2024-01-25")
+    assert {"start_date", "end_date"} <= r.inferred()
+
+
+def test_unknown_keys_raise_lookup_errors_with_a_suggestion(ds: Dataset) -> None:
+    with pytest.raises(UnknownKeyError, match="did you mean 'turkiye'"):
+        ds.actor("turkey")
+    with pytest.raises(LookupError, match="no round 99"):
+        ds.round(99)
+    with pytest.raises(LookupError, match="did you mean 'Tehran'"):
+        ds.resolve_actor("Teheran")
+    with pytest.raises(LookupError, match="did you mean 'rounds'"):
+        ds.frame("round")
+    assert ds.get_round(99) is None
+    assert ds.get_actor("turkey") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "actor_id"),
+    [
+        ("turkiye", "turkiye"),
+        ("Türkiye", "turkiye"),
+        ("TÜRKIYE", "turkiye"),
+        ("Ankara", "turkiye"),
+        ("Turkish", "turkiye"),
+        ("Tehran", "iran"),
+        ("U.N.", "united-nations"),
+        ("UN", "united-nations"),
+        ("the United Nations", "united-nations"),
+        ("Daesh", "daesh"),
+        ("the Damascus-based regime", "syrian-government"),
+        ("President Bashar Assad's government", "syrian-government"),
+        ("Damascus", "syrian-government"),
+        ("Assad", "bashar-assad"),
+        ("the opposition", "syrian-opposition"),
+        ("guarantor nations", "astana-guarantors"),
+        ("Kazakhstan’s foreign ministry", "kazakhstan-foreign-ministry"),
+    ],
+)
+def test_resolve_actor_ignores_case_diacritics_and_punctuation(
+    ds: Dataset, name: str, actor_id: str
+) -> None:
+    assert ds.resolve_actor(name).actor_id == actor_id
+
+
+def test_every_listed_name_resolves_to_its_actor(ds: Dataset) -> None:
+    assert [n.name for n in ds.actor_names if ds.resolve_actor(n.name).actor_id != n.actor_id] == []
+
+
+def test_frames_have_proper_dtypes(ds: Dataset) -> None:
+    rounds = ds.frame("rounds")
+    assert str(rounds["round_number"].dtype) == "Int64"
+    assert isinstance(rounds["status"].dtype, pd.CategoricalDtype)
+    assert set(rounds["status"].cat.categories) == {"announced", "held", "postponed", "cancelled"}
+    assert rounds["start_date"].tolist() == ["2023-06", "2024-01-24"]
+    assert str(ds.frame("agenda_items")["most_prominent"].dtype) == "boolean"
+    assert rounds["city"].isna().tolist() == [True, False]
+    for table in ds.tables():
+        frame = ds.frame(table)
+        assert len(frame) == len(ds.table(table))
+        assert tuple(frame.columns) == type(ds.table(table)[0]).columns()
+
+
+def test_round_lookups(ds: Dataset) -> None:
+    assert [a.item_number for a in ds.agenda_of(20)] == [1, 2, 3, 4, 5, 6]
+    assert [a.topic.value for a in ds.agenda_of(20) if a.most_prominent] == ["counterterrorism"]
+    assert len(ds.participants_of(21)) == 10
+    assert [c.note for c in ds.citations_of(ds.round(20))] == [
+        "the round's number and that it took place"
+    ]
+
+
+def test_import_does_not_load_pandas_or_frictionless() -> None:
+    code = (
+        "import sys, astana_talks; astana_talks.load(); "
+        "print(sorted(m for m in ('pandas', 'frictionless') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_load_a_folder_a_descriptor_and_a_zip_equal_the_canonical_data(
+    ds: Dataset, package_copy: Path, tmp_path: Path
+) -> None:
+    assert astana_talks.load(package_copy) == ds
+    assert astana_talks.load(package_copy / "datapackage.json") == ds
+    archive = tmp_path / "astana-talks.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(package_copy.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"astana-talks/{path.relative_to(package_copy)}")
+    assert astana_talks.load(archive) == ds
+
+
+def test_invalid_data_raises_with_structured_problems(package_copy: Path) -> None:
+    replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
+    with pytest.raises(InvalidDataError) as caught:
+        astana_talks.load(package_copy)
+    [problem] = caught.value.problems
+    assert (problem.table, problem.row, problem.field, problem.code) == (
+        "rounds",
+        3,
+        "status",
+        "not-in-vocabulary",
+    )
+    assert problem.hint == "did you mean 'announced'?"
+    assert json.loads(caught.value.report.to_json())["errors"] == 1
+
+
+def test_unreadable_paths_raise_unreadable_input(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableInputError, match="does not exist"):
+        astana_talks.load(tmp_path / "nothing")
+    (tmp_path / "datapackage.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(UnreadableInputError, match=r"cannot read datapackage\.json"):
+        astana_talks.load(tmp_path)
+
+
+def test_a_folder_without_descriptor_reads_data_csvs(ds: Dataset, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    assert astana_talks.load(tmp_path) == ds

@@ -1,0 +1,118 @@
+"""The command line: exit codes, exact messages, an example in every help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from astana_talks.cli import cli
+
+from .helpers import replace_in
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("command", _commands(cli), ids=" ".join)
+def test_every_command_help_shows_an_example(command: tuple[str, ...]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    assert "Example:" in out
+    assert "astana-talks" in out.split("Example:")[1]
+
+
+def test_validate_the_canonical_data() -> None:
+    assert run("validate") == (0, "valid: no problems\n", "")
+
+
+def test_validate_invalid_data_exits_1_with_locations_on_stderr(package_copy: Path) -> None:
+    replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
+    code, out, err = run("validate", str(package_copy))
+    assert code == 1
+    assert out == ""
+    assert err.splitlines() == [
+        f"{package_copy}/data/rounds.csv:3:status: error [not-in-vocabulary] 'announcd' is not "
+        "one of: announced, held, postponed, cancelled (did you mean 'announced'?)",
+        "1 error(s), 0 warning(s)",
+    ]
+
+
+def test_validate_json_is_machine_readable(package_copy: Path) -> None:
+    replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
+    code, out, _ = run("validate", "--format", "json", str(package_copy))
+    assert code == 1
+    report = json.loads(out)
+    assert report["valid"] is False
+    assert [(p["code"], p["row"], p["field"]) for p in report["problems"]] == [
+        ("not-in-vocabulary", 3, "status")
+    ]
+
+
+def test_warnings_pass_unless_strict(package_copy: Path) -> None:
+    replace_in(
+        package_copy / "data" / "actors.csv",
+        "Kazakhstan’s foreign ministry",
+        "Kazakhstan's foreign ministry",
+    )
+    assert run("validate", str(package_copy))[0] == 0
+    assert run("validate", "--strict", str(package_copy))[0] == 1
+
+
+def test_unreadable_input_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / "nothing"))
+    assert code == 2
+    assert "does not exist" in err
+    missing = tmp_path / "nothing"
+    code, _, err = run("info", str(missing))
+    assert (code, err) == (
+        2,
+        f"error: {missing}: error [unreadable-input] {missing} does not exist\n",
+    )
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("show", "round", "twenty-one")[0] == 2
+    assert run("no-such-command")[0] == 2
+    code, _, err = run("show", "round", "2")
+    assert (code, err) == (2, "error: no round 2; did you mean '21'?\n")
+
+
+def test_info_lists_tables_and_rounds() -> None:
+    code, out, _ = run("info")
+    assert code == 0
+    assert "  participants    14 rows" in out.splitlines()
+    assert "   21  2024-01-24 to 2024-01-25 (inferred)  Astana  announced" in out.splitlines()
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "astana_talks", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("astana-talks, version ")
+
+
+def test_generate_check_reports_no_drift() -> None:
+    root = Path(__file__).resolve().parent.parent
+    assert run("generate", "--check", "--root", str(root)) == (0, "", "")
