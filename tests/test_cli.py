@@ -49,9 +49,11 @@ def test_validate_invalid_data_exits_1_with_locations_on_stderr(package_copy: Pa
     assert code == 1
     assert out == ""
     assert err.splitlines() == [
-        f"{package_copy}/data/rounds.csv:3:status: error [not-in-vocabulary] 'announcd' is not "
-        "one of: announced, held, postponed, cancelled (did you mean 'announced'?)",
-        "1 error(s), 0 warning(s)",
+        f"{package_copy}/data/rounds.csv",
+        "  row 3, column 7 (status): error not-in-vocabulary: 'announcd' is not one of: "
+        "announced, held, postponed, cancelled",
+        "    hint: did you mean 'announced'?",
+        "invalid: 1 error(s), 0 warning(s) in 1 file(s)",
     ]
 
 

@@ -13,12 +13,12 @@ from typing import NoReturn
 import click
 
 from . import __version__
+from .changes import diff
 from .dataset import Dataset, UnknownKeyError
 from .load import load
 from .problems import InvalidDataError, Report, UnreadableInputError
-from .validate import validate as validate_package
-
-UNUSABLE = frozenset({"unreadable-input", "invalid-descriptor", "unsafe-path"})
+from .render import github, human
+from .validation import validate as validate_package
 
 
 def _fail(message: str, status: int) -> NoReturn:
@@ -131,35 +131,95 @@ def show_round(number: int, path: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--table", help="The table of a single CSV file whose name does not say it.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs (report.schema.json), github for Actions.",
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(path: Path | None, fmt: str, strict: bool) -> None:
-    """Validate a package and report every problem with file, row and column.
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many problems.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the JSON report to this file (atomically).",
+)
+def validate(
+    paths: tuple[Path, ...],
+    table: str | None,
+    fmt: str,
+    strict: bool,
+    limit: int | None,
+    output: Path | None,
+) -> None:
+    """Validate a contribution and report every problem with file, row and column.
 
-    PATH is a package folder, datapackage.json or zip; the shipped data by default.
-    Exit 0 when valid, 1 when the data is invalid, 2 when PATH cannot be read.
+    PATHS are CSV files (each named after its table, e.g. participants.csv), a
+    folder of them, a datapackage.json, a package folder or a zip; with none, the
+    shipped data. Lone tables are checked against the dataset's schemas, and their
+    references resolve against the contribution plus the shipped data.
+    Exit 0 when valid, 1 when the data is invalid, 2 when input cannot be used.
 
     \b
     Example:
-        astana-talks validate path/to/package/
+        astana-talks validate participants.csv rounds.csv
+        astana-talks validate --format json contribution/ > report.json
     """
-    report = validate_package(path)
+    report = validate_package(*paths, table=table)
+    if output is not None:
+        from .generate import write_atomically
+
+        write_atomically(output, report.to_json() + "\n")
     if fmt == "json":
-        click.echo(report.to_json())
+        click.echo(report.to_json(limit))
+    elif fmt == "github":
+        click.echo(github(report, limit), nl=False)
     else:
-        click.echo(str(report), err=not report.valid)
+        click.echo(human(report, limit, _style), nl=False, err=not report.valid)
     sys.exit(_status(report, strict))
 
 
+def _style(text: str, kind: str) -> str:
+    colours = {"error": "red", "warning": "yellow"}
+    return click.style(text, fg=colours.get(kind), bold=kind == "file")
+
+
 def _status(report: Report, strict: bool) -> int:
-    if any(p.code in UNUSABLE for p in report.problems):
+    if not report.usable:
         return 2
     if not report.valid or (strict and report.warnings):
         return 1
     return 0
+
+
+@cli.command("diff")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--table", help="The table of a single CSV file whose name does not say it.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
+    """Show the rows a contribution adds, changes (field by field) and removes.
+
+    With one PATH, against the shipped data; with two, from the first to the
+    second. Rows are matched by primary key; a given table is compared whole.
+
+    \b
+    Example:
+        astana-talks diff participants.csv
+        astana-talks diff old-release.zip new-release.zip
+    """
+    if len(paths) > 2:
+        raise click.UsageError("give one path (compared with the shipped data) or two (old, new)")
+    try:
+        changes = diff(*paths, table=table)
+    except UnreadableInputError as error:
+        _fail(str(error.problem), 2)
+    click.echo(changes.to_json() if fmt == "json" else str(changes), nl=fmt == "json")
 
 
 @cli.command()

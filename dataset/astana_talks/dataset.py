@@ -142,9 +142,7 @@ class Dataset:
 
     def citations_of(self, record: Record) -> tuple[Citation, ...]:
         """The further citations of ``record`` (its first is in the row)."""
-        from .validate import record_key
-
-        key = record_key(record)
+        key = record.citation_key()
         return tuple(c for c in self.citations if c.table_name == record.table and c.record == key)
 
     # -- frames --------------------------------------------------------------

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .models import MODELS, Evidenced, Record, Source
-from .package import open_package, read_table
+from .cells import parse_row
+from .models import MODELS, PATTERN_NAMES, Evidenced, Record, Source
+from .problems import visible
 from .schemas import DATA_PACKAGE_PROFILE, Column, columns, resource_descriptor, table_schema
+from .validation import gather
 from .vocabularies import Vocabulary
 
 LICENSES = [
@@ -34,8 +36,14 @@ def _json(data: Any) -> str:
 
 
 def _canonical_rows(root: Path) -> dict[str, list[Record]]:
-    source = open_package(root)
-    return {model.table: [r for _, r in read_table(source, model.table).rows] for model in MODELS}
+    """The rows of the tables in ``root/data`` that parse (the data need not be valid)."""
+    tables = gather([root / "data"]).tables
+    rows: dict[str, list[Record]] = {}
+    for model in MODELS:
+        t = tables.get(model.table)
+        parsed = [parse_row(model, cells, {})[0] for cells in (t.rows() if t else [])]
+        rows[model.table] = [r for r in parsed if r is not None]
+    return rows
 
 
 def package_descriptor(sources: list[Source]) -> dict[str, Any]:
@@ -70,7 +78,7 @@ def package_descriptor(sources: list[Source]) -> dict[str, Any]:
 def _constraints(column: Column) -> str:
     parts = []
     if column.pattern and not column.partial_date:
-        parts.append(f"pattern `{column.pattern}`")
+        parts.append(PATTERN_NAMES.get(column.pattern) or f"pattern `{visible(column.pattern)}`")
     if column.partial_date:
         parts.append("partial date")
     if column.minimum is not None:
@@ -187,7 +195,7 @@ def drifted(root: Path) -> list[Path]:
     return [
         path
         for path, text in expected_files(root).items()
-        if not path.is_file() or path.read_text(encoding="utf-8") != text
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8")
     ]
 
 

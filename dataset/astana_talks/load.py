@@ -4,25 +4,44 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dataset import Dataset
-from .package import open_package
-from .problems import InvalidDataError
-from .validate import check_package
+from .problems import InvalidDataError, Problem, Report
+
+if TYPE_CHECKING:
+    from .validation import Contribution
 
 _lock = threading.Lock()
 _canonical: Dataset | None = None
 
 
-def _build(path: str | Path | None) -> Dataset:
-    source = open_package(path)
-    reads, report = check_package(source)
+def _build(given: Contribution) -> Dataset:
+    from .cells import parse_row
+    from .validation import check
+
+    report = check(given)
     if not report.valid:
         raise InvalidDataError(report)
-    tables: dict[str, Any] = {
-        table: tuple(r for _, r in read.rows) for table, read in reads.items()
-    }
+    tables: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name in Dataset.tables():
+        t = given.tables.get(name)
+        if t is None:
+            problems.append(
+                Problem("missing-table", f"there is no file for table {name}", table=name)
+            )
+            continue
+        records = []
+        for line, cells in zip(t.lines, t.rows(), strict=True):
+            where = {"file": t.file, "table": name, "row": int(line)}
+            record, found = parse_row(t.model, cells, where)
+            problems += found  # the models and the column checks disagree: a bug, say so
+            if record is not None:
+                records.append(record)
+        tables[name] = tuple(records)
+    if problems:
+        raise InvalidDataError(Report.of(problems))
     return Dataset(**tables)
 
 
@@ -35,10 +54,15 @@ def load(path: str | Path | None = None) -> Dataset:
     when the data is invalid, :class:`~astana_talks.UnreadableInputError` when the
     path cannot be read as a package.
     """
+    from .validation import canonical, gather
+
     global _canonical
     if path is not None:
-        return _build(path)
+        given = gather([path])
+        if not given.complete:
+            given.complete = True  # a folder of CSVs loads as a whole dataset
+        return _build(given)
     with _lock:
         if _canonical is None:
-            _canonical = _build(None)
+            _canonical = _build(canonical())
         return _canonical

@@ -32,13 +32,32 @@ from .vocabularies import (
 # Patterns are written unanchored, as Table Schema reads them (the whole cell must
 # match); ``anchored`` adds the anchors Pydantic needs.
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
-TEXT = r"\S(.*\S)?"
+#: Whitespace as Python's ``str.isspace`` knows it, spelt out so that Python's ``re``,
+#: Pydantic's Rust engine and the validator's RE2 all read the pattern the same way.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+TEXT = f"[^{WHITESPACE}\x00]([^\n\r\x00]*[^{WHITESPACE}\x00])?"
+"""Text on one line without leading or trailing whitespace (and no NUL character)."""
 ISO_ALPHA3 = r"[A-Z]{3}"
 QID = r"Q[1-9][0-9]*"
-URL = r"https?://\S+"
+URL = f"https?://[^{WHITESPACE}\x00]+"
 SHA256 = r"[0-9a-f]{64}"
 FIELD_NAMES = r"[a-z_]+( [a-z_]+)*"
 TEXT_FILE = r"data/sources/[a-z0-9]+(-[a-z0-9]+)*\.txt"
+TABLE_NAME = r"[a-z_]+"
+
+
+#: What each pattern means, in words a contributor can act on.
+PATTERN_NAMES: dict[str, str] = {
+    SLUG: "a lowercase id of letters, digits and single hyphens (e.g. 'united-nations')",
+    TEXT: "text on one line without leading or trailing spaces",
+    ISO_ALPHA3: "an ISO 3166-1 alpha-3 country code in capitals (e.g. 'TUR')",
+    QID: "a Wikidata id (e.g. 'Q43')",
+    URL: "an http:// or https:// URL",
+    SHA256: "64 lowercase hexadecimal digits",
+    FIELD_NAMES: "column names separated by single spaces",
+    TEXT_FILE: "a path like 'data/sources/<source_id>.txt'",
+    TABLE_NAME: "a table name (lowercase letters and underscores)",
+}
 
 
 def anchored(pattern: str) -> str:
@@ -74,6 +93,10 @@ class Record(BaseModel):
     def __repr_args__(self) -> Iterator[tuple[str, object]]:
         # repr() and str() list the fields in CSV order, key first.
         return ((name, getattr(self, name)) for name in self.columns())
+
+    def citation_key(self) -> str:
+        """The primary key as ``citations.record`` writes it: values joined by '/'."""
+        return "/".join(str(getattr(v, "value", v)) for v in self.key())
 
     def key(self) -> tuple[object, ...]:
         """The primary-key values of this row."""
@@ -331,7 +354,7 @@ class Figure(Evidenced):
 
     figure_id: Slug = Field(description="Identifier of the figure (lowercase slug).")
     measure: Measure = Field(description="What is counted.")
-    value: int = Field(ge=0, description="The number as the source gives it.")
+    value: int = Field(ge=0, le=10**10, description="The number as the source gives it.")
     qualifier: Qualifier = Field(description="How the source qualifies the number.")
     event_id: Slug | None = Field(default=None, description="The event the number belongs to.")
     description: Text = Field(description="What the number counts, in neutral words.")
@@ -345,7 +368,7 @@ class Citation(Evidenced):
     primary_key: ClassVar[tuple[str, ...]] = ("table_name", "record", "source_id", "quote")
     foreign_keys: ClassVar[dict[str, str]] = {"source_id": "sources"}
 
-    table_name: str = Field(pattern=anchored(r"[a-z_]+"), description="The table of the cited row.")
+    table_name: str = Field(pattern=anchored(TABLE_NAME), description="The table of the cited row.")
     record: Text = Field(
         description=(
             "The cited row's primary key, its values joined by '/' (e.g. '21/turkiye/guarantor')."

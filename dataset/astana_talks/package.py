@@ -1,4 +1,4 @@
-"""Finding a package's files and reading its CSVs into typed rows.
+"""Finding a package's files: the shipped data, a folder, a descriptor or a zip.
 
 A package is read through an ``importlib.resources`` ``Traversable``: the data
 shipped inside the wheel, a folder (``pathlib.Path``) and a zip
@@ -7,23 +7,17 @@ shipped inside the wheel, a folder (``pathlib.Path``) and a zip
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 
-from .cells import parse_row
-from .models import TABLES, Record
 from .problems import Problem, UnreadableInputError
 
 DESCRIPTOR = "datapackage.json"
-R = TypeVar("R", bound=Record)
 
 
 def canonical_root() -> Traversable:
@@ -130,131 +124,3 @@ def open_package(path: str | Path | None = None) -> PackageSource:
         return PackageSource(inside, label, _read_descriptor(inside / DESCRIPTOR, label))
     reason = "does not exist" if not target.exists() else "is not a folder, datapackage.json or zip"
     raise UnreadableInputError(Problem("unreadable-input", f"{label} {reason}", file=label))
-
-
-@dataclass(frozen=True)
-class TableRead:
-    """The typed rows of one table, each with its physical line number, and the problems met."""
-
-    table: str
-    file: str
-    rows: tuple[tuple[int, Record], ...]
-    problems: tuple[Problem, ...]
-    cells: tuple[tuple[int, dict[str, str]], ...] = ()
-    """Every row with the header's shape, as text, valid or not: cross-row checks use
-    these, so one bad cell is reported once and does not hide or multiply others."""
-
-    def typed(self, model: type[R]) -> list[tuple[int, R]]:
-        """The rows as instances of ``model`` (the table's own model), with their lines."""
-        return [(line, record) for line, record in self.rows if isinstance(record, model)]
-
-
-def _physical_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the physical line each starts on (header = 1)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1
-
-
-def read_table(source: PackageSource, table: str) -> TableRead:
-    """Read and type one table of ``source``; every problem is collected, none raised."""
-    model = TABLES[table]
-    relative = source.table_path(table)
-    file = f"{source.label}/{relative}"
-    node = source.member(relative)
-    if not node.is_file():
-        missing = Problem(
-            "missing-table", f"no file {relative} for table {table}", file=file, table=table
-        )
-        return TableRead(table, file, (), (missing,))
-    return parse_table(model, node.read_bytes(), file)
-
-
-def parse_table(model: type[Record], data: bytes, file: str) -> TableRead:
-    """Type the bytes of one CSV file as ``model``'s table."""
-    table = model.table
-    where: dict[str, Any] = {"file": file, "table": table}
-    problems: list[Problem] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        problems.append(
-            Problem(
-                "byte-order-mark",
-                "the file starts with a byte-order mark",
-                severity="warning",
-                **where,
-            )
-        )
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(
-            Problem(
-                "encoding-error",
-                f"byte {error.start} is not UTF-8 ({data[error.start : error.start + 1]!r})",
-                **where,
-            )
-        )
-        return TableRead(table, file, (), tuple(problems))
-    rows: list[tuple[int, Record]] = []
-    shaped: list[tuple[int, dict[str, str]]] = []
-    expected = list(model.columns())
-    try:
-        records = list(_physical_rows(text))
-    except csv.Error as error:
-        problems.append(Problem("malformed-csv", f"cannot parse as CSV: {error}", **where))
-        return TableRead(table, file, (), tuple(problems))
-    if not records:
-        problems.append(
-            Problem(
-                "header-mismatch",
-                f"the file is empty; expected header: {','.join(expected)}",
-                row=1,
-                **where,
-            )
-        )
-        return TableRead(table, file, (), tuple(problems))
-    _, header = records[0]
-    if header != expected:
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        detail = []
-        if missing:
-            detail.append(f"missing {', '.join(missing)}")
-        if extra:
-            detail.append(f"unexpected {', '.join(repr(c) for c in extra)}")
-        if not detail:
-            detail.append("columns out of order")
-        problems.append(
-            Problem(
-                "header-mismatch",
-                f"header differs from the schema: {'; '.join(detail)}",
-                row=1,
-                hint=f"expected: {','.join(expected)}",
-                **where,
-            )
-        )
-        return TableRead(table, file, (), tuple(problems))
-    for line, cells in records[1:]:
-        located = {**where, "row": line}
-        if not any(cell.strip() for cell in cells):
-            problems.append(Problem("blank-row", "the row is blank", **located))
-            continue
-        if len(cells) != len(header):
-            problems.append(
-                Problem(
-                    "ragged-row",
-                    f"the row has {len(cells)} cells, the header {len(header)}",
-                    **located,
-                )
-            )
-            continue
-        named = dict(zip(header, cells, strict=True))
-        shaped.append((line, named))
-        record, row_problems = parse_row(model, named, located)
-        problems.extend(row_problems)
-        if record is not None:
-            rows.append((line, record))
-    return TableRead(table, file, tuple(rows), tuple(problems), tuple(shaped))

@@ -1,53 +1,121 @@
 """Problems as data: every defect found in a package, before it becomes text.
 
 A :class:`Problem` names the file, table, row (the physical line, header = 1),
-column and offending value, with a stable kebab-case ``code`` from :data:`CODES`.
-A :class:`Report` collects them; the library raises :class:`InvalidDataError`
-carrying one, and only the CLI turns it into text and exit codes.
+column (name and number) and offending value, with a stable kebab-case ``code``
+from :data:`CODES`. A :class:`Report` collects them; the library raises
+:class:`InvalidDataError` carrying one, and only the CLI turns it into text and
+exit codes. Problems found by Frictionless, by the Pydantic models and by our
+own checks all use this one vocabulary.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
-#: The vocabulary of problem codes: code -> what it means.
-CODES: Mapping[str, str] = {
-    "unreadable-input": "The path cannot be read as a CSV file, folder, datapackage.json or zip.",
-    "unsafe-path": "A path in the descriptor points outside the package or to the network.",
-    "invalid-descriptor": "datapackage.json is not valid JSON or lacks what the loader needs.",
-    "missing-table": "A table of the dataset has no file in the package.",
-    "unknown-table": "The package has a table the dataset does not define.",
-    "encoding-error": "The file is not valid UTF-8.",
-    "byte-order-mark": "The file starts with a UTF-8 byte-order mark; save it without one.",
-    "malformed-csv": "The file cannot be parsed as CSV (an unclosed quote, a NUL byte, ...).",
-    "header-mismatch": "The header row differs from the table's columns (names or order).",
-    "ragged-row": "A row has more or fewer cells than the header.",
-    "blank-row": "A row has no values at all.",
-    "required-value": "A required cell is empty.",
-    "type-error": "A cell is not of the column's type (integer, boolean).",
-    "pattern-mismatch": "A cell does not match the column's pattern.",
-    "not-in-vocabulary": "A cell is not one of the column's allowed values.",
-    "out-of-range": "A number is outside the column's minimum or maximum.",
-    "invalid-date": "A cell is not a real partial ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD).",
-    "row-rule": "The values of a row contradict each other (end before start, ...).",
-    "duplicate-key": "Two rows have the same primary key.",
-    "foreign-key": "A cell refers to a row that does not exist in the referenced table.",
-    "source-text-missing": "A source's text file is not in the package.",
-    "source-text-hash": "A source's text file does not have the SHA-256 the sources table records.",
-    "quote-not-found": "A quote is not an exact substring of its source's text.",
-    "quote-normalised-match": (
-        "A quote matches its source only after normalising whitespace or quote marks."
+
+class Code(NamedTuple):
+    severity: Severity
+    meaning: str
+
+
+#: The vocabulary of problem codes: code -> default severity and what it means.
+#: ``docs/problems.md`` is generated from it, with an example of each from the
+#: test corpus.
+CODES: Mapping[str, Code] = {
+    # input
+    "unreadable-input": Code(
+        "error", "The path cannot be read as a CSV, folder, descriptor or zip."
     ),
-    "citation-target": "A citation names a table or record that does not exist.",
-    "host-not-participant": "A round's host has no participant row with role 'host'.",
-    "ambiguous-name": "One name refers to more than one actor after normalisation.",
+    "unsafe-path": Code(
+        "error", "A path in the descriptor points outside the package or to the network."
+    ),
+    "invalid-descriptor": Code(
+        "error", "datapackage.json is not valid JSON or lacks what is needed."
+    ),
+    "unknown-table": Code("error", "A CSV's name is not a table of the dataset (use --table)."),
+    "missing-table": Code("error", "A table of the dataset has no file in the package."),
+    # file
+    "encoding-error": Code("error", "The file is not valid UTF-8."),
+    "byte-order-mark": Code("warning", "The file starts with a UTF-8 byte-order mark."),
+    "wrong-delimiter": Code("error", "The file is not comma-separated (semicolons or tabs found)."),
+    "line-endings": Code(
+        "warning", "The file uses CRLF or mixed line endings; the dataset uses LF."
+    ),
+    "malformed-csv": Code("error", "The file cannot be parsed as CSV (an unclosed quote, ...)."),
+    "empty-file": Code("error", "The file has no header row."),
+    # structure
+    "missing-column": Code("error", "A column of the table is not in the header."),
+    "extra-column": Code("error", "The header has a column the table does not define."),
+    "duplicate-column": Code("error", "The header names the same column twice."),
+    "blank-column": Code("error", "The header has a column without a name."),
+    "column-order": Code("error", "The header has the right columns in the wrong order."),
+    "ragged-row": Code("error", "A row has more or fewer cells than the header."),
+    "blank-row": Code("error", "A row has no values at all."),
+    # cells
+    "required-value": Code("error", "A required cell is empty."),
+    "type-error": Code("error", "A cell is not of the column's type (integer, boolean)."),
+    "pattern-mismatch": Code("error", "A cell does not match the column's pattern."),
+    "not-in-vocabulary": Code("error", "A cell is not one of the column's allowed values."),
+    "out-of-range": Code("error", "A number is outside the column's minimum or maximum."),
+    "invalid-date": Code(
+        "error", "A cell is not a real partial date (YYYY, YYYY-MM or YYYY-MM-DD)."
+    ),
+    # rows
+    "row-rule": Code("error", "The values of a row contradict each other (end before start, ...)."),
+    "date-precision": Code("warning", "A row's start and end dates have different precisions."),
+    # tables
+    "duplicate-key": Code("error", "Two rows have the same primary key."),
+    "duplicate-row": Code("error", "Two rows are identical."),
+    # package
+    "foreign-key": Code(
+        "error", "A cell refers to a row that does not exist in the referenced table."
+    ),
+    "source-text-missing": Code("error", "A source's text file is not in the package."),
+    "source-text-hash": Code(
+        "error", "A source's text does not have the SHA-256 the table records."
+    ),
+    "quote-not-found": Code("error", "A quote is not an exact substring of its source's text."),
+    "quote-normalised-match": Code(
+        "warning", "A quote matches its source only after normalising whitespace or quote marks."
+    ),
+    "citation-target": Code("error", "A citation names a table or record that does not exist."),
+    "ambiguous-name": Code("error", "One name refers to several actors after normalisation."),
+    # domain rules
+    "host-not-participant": Code(
+        "warning", "A round's host has no participant row with role 'host'."
+    ),
+    "round-guarantors": Code("warning", "A round does not list exactly three guarantors."),
+    "round-gap": Code("warning", "Round numbers skip a number."),
 }
+
+UNUSABLE = frozenset({"unreadable-input", "unsafe-path", "invalid-descriptor", "unknown-table"})
+"""Codes meaning the input could not be used at all (exit status 2)."""
+
+_VISIBLE_SPACE = " "
+
+
+def visible(text: str) -> str:
+    """``text`` with invisible and control characters written as escapes.
+
+    ``'Iran\\u200b'`` shows as ``Iran\\u200b``; a tab as ``\\t``; a plain space stays.
+    """
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char == _VISIBLE_SPACE or (category[0] != "C" and category[0] != "Z"):
+            out.append(char)
+        elif char in "\t\n\r":
+            out.append({"\t": "\\t", "\n": "\\n", "\r": "\\r"}[char])
+        else:
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -56,17 +124,22 @@ class Problem:
 
     code: str
     message: str
-    severity: Severity = "error"
+    severity: Severity | None = None
     file: str | None = None
     table: str | None = None
     row: int | None = None
     field: str | None = None
+    column: int | None = None
     value: str | None = None
     hint: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown problem code {self.code!r}")
+        if self.severity is None:
+            object.__setattr__(self, "severity", CODES[self.code].severity)
+        if self.value is not None:
+            object.__setattr__(self, "value", visible(self.value))
 
     def location(self) -> str:
         """``file:row:field`` with whatever parts are known."""
@@ -86,7 +159,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Report:
-    """The outcome of validating one package: every problem found, in order."""
+    """The outcome of validating: every problem found, in order."""
 
     problems: tuple[Problem, ...] = field(default_factory=tuple)
 
@@ -107,21 +180,30 @@ class Report:
         """True when no problem is an error (warnings are allowed)."""
         return not self.errors
 
+    @property
+    def usable(self) -> bool:
+        """False when an input could not be read at all."""
+        return not any(p.code in UNUSABLE for p in self.problems)
+
     def counts(self) -> dict[str, int]:
         """Number of problems per code."""
         return dict(sorted(Counter(p.code for p in self.problems).items()))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The report as JSON-ready data; ``limit`` caps the problems listed."""
+        shown = self.problems if limit is None else self.problems[:limit]
         return {
             "valid": self.valid,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "counts": self.counts(),
-            "problems": [asdict(p) for p in self.problems],
+            "partial": len(shown) < len(self.problems),
+            "omitted": len(self.problems) - len(shown),
+            "problems": [asdict(p) for p in shown],
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self, limit: int | None = None) -> str:
+        return json.dumps(self.to_dict(limit), ensure_ascii=False, indent=2)
 
     def __str__(self) -> str:
         if not self.problems:
@@ -132,7 +214,7 @@ class Report:
 
 
 class InvalidDataError(ValueError):
-    """Raised when data does not validate; ``.report.problems`` says where and why."""
+    """Raised when data does not validate; ``.problems`` say where and why."""
 
     def __init__(self, report: Report) -> None:
         self.report = report

@@ -1,0 +1,331 @@
+"""Reading one CSV file into text columns, with the physical line of every row.
+
+The file is parsed by pyarrow's CSV reader (columnar, in C++) with every column
+read as text, so that the checks in :mod:`astana_talks.checks` see exactly what
+the contributor wrote. File-level and structural problems (encoding, delimiter,
+line endings, header, ragged and blank rows) are found here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .models import Record
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """One table's CSV as text columns; rows that are blank or ragged are left out."""
+
+    model: type[Record]
+    file: str
+    header: tuple[str, ...]
+    columns: dict[str, pa.Array]
+    lines: NDArray[np.int64]
+    problems: tuple[Problem, ...] = ()
+    readable: bool = True
+    """False when the file could not be parsed at all (no rows to check)."""
+
+    @property
+    def table(self) -> str:
+        return self.model.table
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def position(self, name: str) -> int | None:
+        """The 1-based position of column ``name`` in the file's header."""
+        return self.header.index(name) + 1 if name in self.header else None
+
+    def column(self, name: str) -> pa.Array:
+        """The cells of column ``name``; empty cells where the file lacks the column."""
+        found = self.columns.get(name)
+        if found is None:
+            return pa.array([""] * len(self), pa.string())
+        return found
+
+    def rows(self) -> list[dict[str, str]]:
+        """Every row as a dict of text cells (for small tables and for building models)."""
+        names = list(self.columns)
+        values = [self.columns[n].to_pylist() for n in names]
+        return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
+
+
+def _empty(
+    model: type[Record], file: str, problems: list[Problem], header: tuple[str, ...] = ()
+) -> CsvTable:
+    return CsvTable(model, file, header, {}, np.zeros(0, np.int64), tuple(problems), readable=False)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _record_starts(text: str) -> Iterator[int]:
+    """The physical line each CSV record starts on (slow path, for quoted line breaks)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for _ in reader:
+            yield start
+            start = reader.line_num + 1
+    except csv.Error:
+        return
+
+
+def _file_problems(data: bytes, where: dict[str, Any]) -> list[Problem]:
+    problems = []
+    crlf, lf = data.count(b"\r\n"), data.count(b"\n")
+    if crlf and crlf == lf:
+        problems.append(
+            Problem(
+                "line-endings",
+                "the file uses CRLF line endings",
+                hint="save with LF (Unix) line endings",
+                **where,
+            )
+        )
+    elif crlf:
+        problems.append(
+            Problem(
+                "line-endings",
+                f"the file mixes line endings ({crlf} CRLF, {lf - crlf} LF)",
+                hint="save with LF (Unix) line endings",
+                **where,
+            )
+        )
+    return problems
+
+
+def _header_problems(
+    header: tuple[str, ...], expected: tuple[str, ...], where: dict[str, Any]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for number, name in enumerate(header, start=1):
+        at = {**where, "row": 1, "column": number}
+        if not name.strip():
+            problems.append(Problem("blank-column", f"column {number} has no name", **at))
+        elif name in seen:
+            problems.append(
+                Problem(
+                    "duplicate-column",
+                    f"column {name!r} appears twice",
+                    field=name,
+                    value=name,
+                    **at,
+                )
+            )
+        elif name not in expected:
+            from .cells import suggest
+
+            problems.append(
+                Problem(
+                    "extra-column",
+                    f"{name!r} is not a column of table {where['table']}",
+                    field=name,
+                    value=name,
+                    hint=suggest(name, expected),
+                    **at,
+                )
+            )
+        seen.add(name)
+    for name in expected:
+        if name not in header:
+            problems.append(
+                Problem(
+                    "missing-column",
+                    f"column {name!r} is missing",
+                    field=name,
+                    row=1,
+                    hint=f"the header must be: {','.join(expected)}",
+                    **where,
+                )
+            )
+    present = [name for name in header if name in expected]
+    if not problems and present != [name for name in expected if name in present]:
+        problems.append(
+            Problem(
+                "column-order",
+                "the columns are in the wrong order",
+                row=1,
+                hint=f"the header must be: {','.join(expected)}",
+                **where,
+            )
+        )
+    return problems
+
+
+def _parse(data: bytes, width: int, threads: bool) -> tuple[pa.Table, list[tuple[Any, int, str]]]:
+    """All records as text columns, and (record number, cells, text) of the ragged ones."""
+    skipped: list[tuple[Any, int, str]] = []
+
+    def skip(row: Any) -> str:
+        skipped.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    parsed = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(
+            autogenerate_column_names=True, use_threads=threads, block_size=1 << 24
+        ),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=skip
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={f"f{i}": pa.string() for i in range(width)},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return parsed, skipped
+
+
+def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
+    """Read ``data`` as the CSV of ``model``'s table; never raises for bad content."""
+    where: dict[str, Any] = {"file": file, "table": model.table}
+    problems: list[Problem] = []
+    if data.startswith(BOM):
+        problems.append(
+            Problem(
+                "byte-order-mark",
+                "the file starts with a byte-order mark",
+                hint="save as UTF-8 without BOM",
+                **where,
+            )
+        )
+        data = data[len(BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad = data[error.start : error.start + 1]
+        problems.append(
+            Problem(
+                "encoding-error",
+                f"byte {error.start} ({bad!r}) is not UTF-8",
+                row=_line_of(data, error.start),
+                hint="save the file as UTF-8",
+                **where,
+            )
+        )
+        return _empty(model, file, problems)
+    if "\x00" in text:
+        problems.append(
+            Problem(
+                "malformed-csv",
+                "the file contains NUL bytes",
+                row=_line_of(data, data.index(b"\x00")),
+                **where,
+            )
+        )
+        return _empty(model, file, problems)
+    if not text.strip():
+        problems.append(
+            Problem("empty-file", "the file is empty: it needs at least a header row", **where)
+        )
+        return _empty(model, file, problems)
+    problems += _file_problems(data, where)
+    expected = model.columns()
+    try:
+        header = tuple(next(csv.reader(io.StringIO(text, newline=""))))
+    except csv.Error as error:
+        problems.append(
+            Problem("malformed-csv", f"the header row cannot be parsed: {error}", row=1, **where)
+        )
+        return _empty(model, file, problems)
+    if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in ";\t|"):
+        delimiter = next(d for d in ";\t|" if d in header[0])
+        problems.append(
+            Problem(
+                "wrong-delimiter",
+                f"the file is separated by {delimiter!r}, not by commas",
+                row=1,
+                hint="save the file as comma-separated values",
+                **where,
+            )
+        )
+        return _empty(model, file, problems, header)
+    problems += _header_problems(header, expected, where)
+
+    width = len(header)
+    try:
+        parsed, skipped = _parse(data, width, threads=True)
+        if any(number is None for number, _, _ in skipped):  # only one thread counts rows
+            parsed, skipped = _parse(data, width, threads=False)
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
+        problems.append(
+            Problem("malformed-csv", f"the file cannot be parsed as CSV: {error}", **where)
+        )
+        return _empty(model, file, problems, header)
+
+    total = parsed.num_rows + len(skipped)
+    skipped_numbers = {number for number, _, _ in skipped}
+    records = (
+        np.array([n for n in range(1, total + 1) if n not in skipped_numbers], np.int64)
+        if skipped
+        else np.arange(1, total + 1, dtype=np.int64)
+    )
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    starts: NDArray[np.int64] | None = None
+    if physical != total:  # a quoted value spans lines: find where each record starts
+        starts = np.fromiter(_record_starts(text), np.int64)
+        if len(starts) < total:
+            starts = None
+
+    def line(number: int) -> int:
+        return int(starts[number - 1]) if starts is not None else number
+
+    for number, actual, raw in skipped:
+        at = {**where, "row": line(number)}
+        if raw.count('"') % 2:
+            problems.append(
+                Problem(
+                    "malformed-csv",
+                    "a quote opened on this row is never closed: the rest of the file is swallowed",
+                    hint='close the quote, or double a quote inside a quoted value ("")',
+                    **at,
+                )
+            )
+        else:
+            problems.append(
+                Problem("ragged-row", f"the row has {actual} cells, the header {width}", **at)
+            )
+    lines = starts[records - 1] if starts is not None else records
+    body = parsed.slice(1)
+    lines = lines[1:]
+    blank = None
+    for index in range(width):
+        empty = pc.equal(body.column(index), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is not None and len(body):
+        mask = blank.to_numpy(zero_copy_only=False)
+        for row in lines[mask]:
+            problems.append(
+                Problem(
+                    "blank-row", "the row is blank", row=int(row), hint="delete the row", **where
+                )
+            )
+        if mask.any():
+            body = body.filter(pa.array(~mask))
+            lines = lines[~mask]
+    columns: dict[str, pa.Array] = {}
+    for index, name in enumerate(header):
+        if name in expected and name not in columns:
+            columns[name] = body.column(index).combine_chunks()
+    problems.sort(key=lambda p: p.row or 0)  # stable: file-level problems first, then by row
+    return CsvTable(model, file, header, columns, lines.astype(np.int64), tuple(problems))

@@ -1,0 +1,493 @@
+"""Validation: every problem of a contribution or package, in one :class:`Report`.
+
+A contribution is one or more CSV files (each a table, named by its file or by
+``table=``), a folder of them, a ``datapackage.json`` or a zip. A package must
+hold together by itself; lone tables and folders are checked against the
+canonical schema and their references resolve against the contribution plus the
+canonical data (a new round's participants may refer to canonical actors).
+
+Cell, row and table checks are column-wise (:mod:`astana_talks.checks`); the
+package checks below work on sets of keys and on the distinct quotes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources.abc import Traversable
+from itertools import pairwise
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .cells import suggest
+from .checks import check_cells, check_duplicates, check_rows, joined
+from .models import TABLES, Evidenced
+from .names import normalize_name
+from .package import PackageSource, open_package
+from .problems import Problem, Report, UnreadableInputError
+from .reading import CsvTable, read_csv
+from .vocabularies import Role
+
+_STRAIGHT_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+CITABLE = tuple(t for t in TABLES if t not in ("sources", "citations"))
+
+
+@dataclass
+class Contribution:
+    """What was given to validate: its tables and where its source texts live."""
+
+    tables: dict[str, CsvTable] = field(default_factory=dict)
+    roots: list[Traversable] = field(default_factory=list)
+    complete: bool = False
+    """True for a package: it must hold together without the canonical data."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _loose(text: str) -> str:
+    """Text with curly quotes straightened and runs of whitespace made one space."""
+    return re.sub(r"\s+", " ", text.translate(_STRAIGHT_QUOTES))
+
+
+# -- gathering the input ------------------------------------------------------
+
+
+def _read_package(source: PackageSource) -> Contribution:
+    found = Contribution(roots=[source.root], complete=True)
+    for table, model in TABLES.items():
+        relative = source.table_path(table)
+        node = source.member(relative)
+        file = f"{source.label}/{relative}"
+        if not node.is_file():
+            found.problems.append(
+                Problem(
+                    "missing-table", f"no file {relative} for table {table}", file=file, table=table
+                )
+            )
+            continue
+        found.tables[table] = read_csv(model, node.read_bytes(), file)
+    return found
+
+
+@cache
+def canonical() -> Contribution:
+    """The canonical data, read once."""
+    return _read_package(open_package(None))
+
+
+def _unusable(
+    path: Path | str, message: str, code: str = "unreadable-input"
+) -> UnreadableInputError:
+    return UnreadableInputError(Problem(code, message, file=str(path)))
+
+
+def _csv_table(path: Path, table: str | None) -> str:
+    name = table or path.stem
+    if name not in TABLES:
+        hint = suggest(name, list(TABLES))
+        raise UnreadableInputError(
+            Problem(
+                "unknown-table",
+                f"{path.name} is not named after a table ({', '.join(TABLES)}); "
+                "rename it or pass --table",
+                file=str(path),
+                hint=hint,
+            )
+        )
+    return name
+
+
+def _is_package(path: Path) -> bool:
+    return (path.is_dir() and (path / "datapackage.json").is_file()) or (
+        path.is_file() and path.suffix.lower() in (".json", ".zip")
+    )
+
+
+def gather(paths: Iterable[str | Path], table: str | None = None) -> Contribution:
+    """Read what ``paths`` name; raises :class:`UnreadableInputError` for unusable input."""
+    targets = [Path(p) for p in paths]
+    if not targets:
+        return canonical()
+    if any(_is_package(p) for p in targets):
+        if len(targets) > 1:
+            raise _unusable(
+                targets[0],
+                "a package (datapackage.json, zip or its folder) must be validated alone",
+            )
+        return _read_package(open_package(targets[0]))
+    if table is not None and (len(targets) != 1 or targets[0].is_dir()):
+        raise _unusable(targets[0], "--table names the table of a single CSV file")
+    found = Contribution()
+    files: list[tuple[Path, str]] = []
+    for target in targets:
+        if target.is_dir():
+            candidates = sorted(target.glob("*.csv")) + sorted((target / "data").glob("*.csv"))
+            if not candidates:
+                raise _unusable(target, f"{target} holds no CSV files and no datapackage.json")
+            files += [(c, _csv_table(c, None)) for c in candidates]
+            found.roots.append(target)
+        elif target.is_file() and target.suffix.lower() == ".csv":
+            files.append((target, _csv_table(target, table)))
+            parent = target.parent
+            found.roots.append(parent.parent if parent.name == "data" else parent)
+        elif not target.exists():
+            raise _unusable(target, f"{target} does not exist")
+        else:
+            raise _unusable(
+                target, f"{target} is not a CSV file, a folder, a datapackage.json or a zip"
+            )
+    for path, name in files:
+        if name in found.tables:
+            raise _unusable(
+                path, f"two files for table {name}: {found.tables[name].file} and {path}"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise _unusable(path, f"cannot read {path}: {error.strerror}") from error
+        found.tables[name] = read_csv(TABLES[name], data, str(path))
+    return found
+
+
+# -- package checks ------------------------------------------------------------
+
+
+def _keys(tables: Iterable[CsvTable], table: str) -> pa.Array:
+    key = TABLES[table].primary_key
+    arrays = [joined(t, key) for t in tables if t.table == table and set(key) <= set(t.columns)]
+    return pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
+
+
+def _reference(given: Contribution, table: str) -> list[CsvTable]:
+    """The tables whose rows count for references into ``table``."""
+    found = [given.tables[table]] if table in given.tables else []
+    if not given.complete and table in canonical().tables:
+        found.append(canonical().tables[table])
+    return found
+
+
+def _check_references(
+    given: Contribution, failed: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Problem]:
+    for table, t in given.tables.items():
+        for column, target in t.model.foreign_keys.items():
+            if column not in t.columns:
+                continue
+            known = _keys(_reference(given, target), target)
+            cells = t.columns[column]
+            dangling = pc.and_(pc.not_equal(cells, ""), pc.invert(pc.is_in(cells, value_set=known)))
+            mask = np.asarray(dangling.to_numpy(zero_copy_only=False), bool)
+            mask &= ~failed[table].get(column, np.zeros(len(t), bool))
+            if not mask.any():
+                continue
+            target_key = TABLES[target].primary_key[0]
+            options = sorted(set(known.to_pylist()))
+            for index in np.flatnonzero(mask):
+                value = cells[int(index)].as_py()
+                where = (
+                    "the contribution or the canonical data"
+                    if not given.complete
+                    else "the package"
+                )
+                yield Problem(
+                    "foreign-key",
+                    f"{value!r} is not a {target_key} of table {target} in {where}",
+                    file=t.file,
+                    table=table,
+                    row=int(t.lines[index]),
+                    field=column,
+                    column=t.position(column),
+                    value=value,
+                    hint=suggest(value, options),
+                )
+
+
+def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
+    """The text of every source the contribution can cite, checked against its hash."""
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    if not given.complete:
+        texts.update(_texts(canonical())[0])
+    sources = given.tables.get("sources")
+    if sources is None:
+        return texts, problems
+    pattern = re.compile(r"data/sources/[a-z0-9]+(-[a-z0-9]+)*\.txt")
+    roots = list(given.roots) + ([] if given.complete else list(canonical().roots))
+    for line, cells in zip(sources.lines, sources.rows(), strict=True):
+        relative, digest = cells.get("text_file", ""), cells.get("text_sha256", "")
+        if not pattern.fullmatch(relative):
+            continue  # reported as a pattern mismatch; never read an unchecked path
+        where: dict[str, Any] = {"file": sources.file, "table": "sources", "row": int(line)}
+        node = next((n for n in (_member(r, relative) for r in roots) if n.is_file()), None)
+        if node is None:
+            problems.append(
+                Problem(
+                    "source-text-missing",
+                    f"{relative} is not in the contribution",
+                    field="text_file",
+                    column=sources.position("text_file"),
+                    value=relative,
+                    hint="add the source's text file, as published, beside the tables",
+                    **where,
+                )
+            )
+            continue
+        data = node.read_bytes()
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != digest:
+            problems.append(
+                Problem(
+                    "source-text-hash",
+                    f"{relative} has SHA-256 {actual}, the table says {digest}",
+                    field="text_sha256",
+                    column=sources.position("text_sha256"),
+                    value=digest,
+                    hint="restore the text, or update text_sha256 if the change is right",
+                    **where,
+                )
+            )
+            continue
+        texts[cells.get("source_id", "")] = data.decode("utf-8", errors="replace")
+    return texts, problems
+
+
+def _member(root: Traversable, relative: str) -> Traversable:
+    node = root
+    for part in PurePosixPath(relative).parts:
+        node = node / part
+    return node
+
+
+def _check_quotes(given: Contribution, texts: Mapping[str, str]) -> Iterator[Problem]:
+    for table, t in given.tables.items():
+        if not issubclass(t.model, Evidenced) or not {"source_id", "quote"} <= set(t.columns):
+            continue
+        pairs = pc.binary_join_element_wise(t.columns["source_id"], t.columns["quote"], "\x1f")
+        verdicts: dict[str, str | None] = {}
+        for pair in pc.unique(pairs).to_pylist():
+            source_id, quote = pair.split("\x1f", 1)
+            text = texts.get(source_id)
+            if not quote or text is None or quote in text:
+                verdicts[pair] = None
+            elif _loose(quote) in _loose(text):
+                verdicts[pair] = "quote-normalised-match"
+            else:
+                verdicts[pair] = "quote-not-found"
+        flagged = [p for p, v in verdicts.items() if v is not None]
+        if not flagged:
+            continue
+        mask = np.asarray(
+            pc.is_in(pairs, value_set=pa.array(flagged)).to_numpy(zero_copy_only=False), bool
+        )
+        for index in np.flatnonzero(mask):
+            pair = pairs[int(index)].as_py()
+            source_id, quote = pair.split("\x1f", 1)
+            where: dict[str, Any] = {
+                "file": t.file,
+                "table": table,
+                "row": int(t.lines[index]),
+                "field": "quote",
+                "column": t.position("quote"),
+                "value": quote,
+            }
+            if verdicts[pair] == "quote-normalised-match":
+                yield Problem(
+                    "quote-normalised-match",
+                    f"the quote matches source {source_id!r} only after straightening quote marks "
+                    "and folding whitespace",
+                    hint="copy the words from the source text exactly, curly quotes included",
+                    **where,
+                )
+            else:
+                yield Problem(
+                    "quote-not-found",
+                    f"the quote is not in the text of source {source_id!r}",
+                    hint="copy an exact passage of the source's text",
+                    **where,
+                )
+
+
+def _check_citations(given: Contribution) -> Iterator[Problem]:
+    citations = given.tables.get("citations")
+    if citations is None or not {"table_name", "record"} <= set(citations.columns):
+        return
+    names = citations.columns["table_name"].to_pylist()
+    records = citations.columns["record"].to_pylist()
+    keys: dict[str, set[str]] = {}
+    for index, (table, record) in enumerate(zip(names, records, strict=True)):
+        where: dict[str, Any] = {
+            "file": citations.file,
+            "table": "citations",
+            "row": int(citations.lines[index]),
+        }
+        if table not in CITABLE:
+            if table:
+                yield Problem(
+                    "citation-target",
+                    f"{table!r} is not a table that citations can cite",
+                    field="table_name",
+                    column=citations.position("table_name"),
+                    value=table,
+                    hint=suggest(table, CITABLE),
+                    **where,
+                )
+            continue
+        if table not in keys:
+            keys[table] = set(_keys(_reference(given, table), table).to_pylist())
+        if record and record not in keys[table]:
+            yield Problem(
+                "citation-target",
+                f"table {table} has no row with key {record!r}",
+                field="record",
+                column=citations.position("record"),
+                value=record,
+                hint=suggest(record, sorted(keys[table])),
+                **where,
+            )
+
+
+def _rows(given: Contribution, table: str) -> list[dict[str, str]]:
+    return [row for t in _reference(given, table) for row in t.rows()]
+
+
+def _check_rounds(given: Contribution) -> Iterator[Problem]:
+    """Domain rules: each round's host participates, three guarantors, no gap in numbers."""
+    rounds = given.tables.get("rounds")
+    participants = given.tables.get("participants")
+    if participants is not None and not {"round_number", "actor_id", "role"} <= set(
+        participants.columns
+    ):
+        return
+    if rounds is not None and not {"round_number", "host"} <= set(rounds.columns):
+        return
+    every = _rows(given, "participants") if (participants or rounds) else []
+    roles = {r.value for r in Role}
+    hosts = {  # a row whose role is misspelt (reported already) may be the host's
+        (p["round_number"], p["actor_id"])
+        for p in every
+        if p["role"] == "host" or p["role"] not in roles
+    }
+    guarantors = Counter(p["round_number"] for p in every if p["role"] == "guarantor")
+    if rounds is not None:
+        for line, cells in zip(rounds.lines, rounds.rows(), strict=True):
+            where: dict[str, Any] = {"file": rounds.file, "table": "rounds", "row": int(line)}
+            number, host = cells["round_number"], cells["host"]
+            if host and (number, host) not in hosts:
+                yield Problem(
+                    "host-not-participant",
+                    f"round {number}'s host {host!r} has no participant row with role 'host'",
+                    field="host",
+                    column=rounds.position("host"),
+                    value=host,
+                    hint="add a participants row for the host",
+                    **where,
+                )
+    counted: dict[str, tuple[CsvTable, int]] = {}
+    for t in (rounds, participants):
+        if t is not None:
+            for line, number in zip(t.lines, t.columns["round_number"].to_pylist(), strict=True):
+                counted.setdefault(number, (t, int(line)))
+    existing = {r["round_number"] for r in _rows(given, "rounds")}  # others: a foreign-key error
+    for number, (t, line) in counted.items():
+        if number in existing and guarantors[number] != 3:
+            yield Problem(
+                "round-guarantors",
+                f"round {number} lists {guarantors[number]} guarantor(s), not three",
+                file=t.file,
+                table=t.table,
+                row=line,
+                field="round_number",
+                column=t.position("round_number"),
+                value=number,
+                hint="the Astana format has three guarantors: Türkiye, Russia and Iran",
+            )
+    if rounds is not None:
+        numbers = sorted(
+            {int(r["round_number"]) for r in _rows(given, "rounds") if r["round_number"].isdigit()}
+        )
+        missing = {b: a for a, b in pairwise(numbers) if b - a > 1}
+        for line, number in zip(
+            rounds.lines, rounds.columns["round_number"].to_pylist(), strict=True
+        ):
+            if number.isdigit() and int(number) in missing:
+                before = missing[int(number)]
+                yield Problem(
+                    "round-gap",
+                    f"no round between {before} and {number}",
+                    file=rounds.file,
+                    table="rounds",
+                    row=int(line),
+                    field="round_number",
+                    column=rounds.position("round_number"),
+                    value=number,
+                    hint="add the missing rounds, or check the numbering",
+                )
+
+
+def _check_names(given: Contribution) -> Iterator[Problem]:
+    names = given.tables.get("actor_names")
+    if names is None or not {"actor_id", "name"} <= set(names.columns):
+        return
+    owners: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(given, "actors"):
+        owners[normalize_name(row["name"])].add(row["actor_id"])
+        owners[normalize_name(row["actor_id"])].add(row["actor_id"])
+    for row in _rows(given, "actor_names"):
+        owners[normalize_name(row["name"])].add(row["actor_id"])
+    reported: set[str] = set()
+    for line, row in zip(names.lines, names.rows(), strict=True):
+        normal = normalize_name(row["name"])
+        if len(owners[normal]) > 1 and normal not in reported:
+            reported.add(normal)
+            yield Problem(
+                "ambiguous-name",
+                f"{row['name']!r} would name several actors: {', '.join(sorted(owners[normal]))}",
+                file=names.file,
+                table="actor_names",
+                row=int(line),
+                field="name",
+                column=names.position("name"),
+                value=row["name"],
+                hint="a name must resolve to one actor; drop it or make it more specific",
+            )
+
+
+def check(given: Contribution) -> Report:
+    """Run every check on a gathered contribution."""
+    problems = list(given.problems)
+    failed: dict[str, Any] = {}
+    for table, t in given.tables.items():
+        problems += t.problems
+        cell_problems, failed[table] = check_cells(t)
+        problems += cell_problems
+        problems += check_rows(t, failed[table])
+        problems += check_duplicates(t)
+    problems += _check_references(given, failed)
+    texts, text_problems = _texts(given)
+    problems += text_problems
+    problems += _check_quotes(given, texts)
+    problems += _check_citations(given)
+    problems += _check_rounds(given)
+    problems += _check_names(given)
+    return Report.of(problems)
+
+
+def validate(*paths: str | Path, table: str | None = None) -> Report:
+    """Validate a contribution (no paths: the canonical data) and return the report.
+
+    Each path is a CSV file (its table named by the file, or by ``table``), a folder
+    of CSV files, a ``datapackage.json``, a package folder or a zip. Input that
+    cannot be used gives a report whose one problem says why (``report.usable`` is
+    False) rather than an exception. Nothing is ever written.
+    """
+    try:
+        return check(gather(paths, table))
+    except UnreadableInputError as error:
+        return Report.of([error.problem])
