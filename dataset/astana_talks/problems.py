@@ -39,6 +39,9 @@ CODES: Mapping[str, Code] = {
     "invalid-descriptor": Code(
         "error", "datapackage.json is not valid JSON or lacks what is needed."
     ),
+    "descriptor-error": Code(
+        "error", "datapackage.json breaks a rule of the Data Package standard."
+    ),
     "unknown-table": Code("error", "A CSV's name is not a table of the dataset (use --table)."),
     "missing-table": Code("error", "A table of the dataset has no file in the package."),
     # file

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -59,8 +59,22 @@ def _loose(text: str) -> str:
 # -- gathering the input ------------------------------------------------------
 
 
-def _read_package(source: PackageSource) -> Contribution:
+def _descriptor_problems(source: PackageSource) -> list[Problem]:
+    """The Data Package standard's rules for the descriptor, checked by Frictionless."""
+    from frictionless import Package
+
+    report = Package.validate_descriptor(source.descriptor or {})
+    file = f"{source.label}/datapackage.json"
+    return [
+        Problem("descriptor-error", f"{error.type}: {error.note}", file=file)
+        for error in report.errors
+    ]
+
+
+def _read_package(source: PackageSource, contributed: bool = True) -> Contribution:
     found = Contribution(roots=[source.root], complete=True)
+    if contributed and source.descriptor is not None:
+        found.problems += _descriptor_problems(source)
     for table, model in TABLES.items():
         relative = source.table_path(table)
         node = source.member(relative)
@@ -79,7 +93,7 @@ def _read_package(source: PackageSource) -> Contribution:
 @cache
 def canonical() -> Contribution:
     """The canonical data, read once."""
-    return _read_package(open_package(None))
+    return _read_package(open_package(None), contributed=False)
 
 
 def _unusable(
@@ -265,7 +279,9 @@ def _member(root: Traversable, relative: str) -> Traversable:
     return node
 
 
-def _check_quotes(given: Contribution, texts: Mapping[str, str]) -> Iterator[Problem]:
+def _check_quotes(
+    given: Contribution, texts: Mapping[str, str], failed: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Problem]:
     for table, t in given.tables.items():
         if not issubclass(t.model, Evidenced) or not {"source_id", "quote"} <= set(t.columns):
             continue
@@ -286,6 +302,8 @@ def _check_quotes(given: Contribution, texts: Mapping[str, str]) -> Iterator[Pro
         mask = np.asarray(
             pc.is_in(pairs, value_set=pa.array(flagged)).to_numpy(zero_copy_only=False), bool
         )
+        for column in ("source_id", "quote"):  # a quote that breaks its pattern is reported once
+            mask &= ~failed[table].get(column, np.zeros(len(t), bool))
         for index in np.flatnonzero(mask):
             pair = pairs[int(index)].as_py()
             source_id, quote = pair.split("\x1f", 1)
@@ -353,8 +371,13 @@ def _check_citations(given: Contribution) -> Iterator[Problem]:
             )
 
 
-def _rows(given: Contribution, table: str) -> list[dict[str, str]]:
-    return [row for t in _reference(given, table) for row in t.rows()]
+def _effective(given: Contribution, table: str) -> list[dict[str, str]]:
+    """The rows of ``table`` as they would be after the contribution: a given table
+    replaces the canonical one (for rules that count rows, unlike references)."""
+    found = given.tables.get(table)
+    if found is None and not given.complete:
+        found = canonical().tables.get(table)
+    return found.rows() if found is not None else []
 
 
 def _check_rounds(given: Contribution) -> Iterator[Problem]:
@@ -367,7 +390,7 @@ def _check_rounds(given: Contribution) -> Iterator[Problem]:
         return
     if rounds is not None and not {"round_number", "host"} <= set(rounds.columns):
         return
-    every = _rows(given, "participants") if (participants or rounds) else []
+    every = _effective(given, "participants") if (participants or rounds) else []
     roles = {r.value for r in Role}
     hosts = {  # a row whose role is misspelt (reported already) may be the host's
         (p["round_number"], p["actor_id"])
@@ -394,7 +417,9 @@ def _check_rounds(given: Contribution) -> Iterator[Problem]:
         if t is not None:
             for line, number in zip(t.lines, t.columns["round_number"].to_pylist(), strict=True):
                 counted.setdefault(number, (t, int(line)))
-    existing = {r["round_number"] for r in _rows(given, "rounds")}  # others: a foreign-key error
+    existing = {
+        r["round_number"] for r in _effective(given, "rounds")
+    }  # others: a foreign-key error
     for number, (t, line) in counted.items():
         if number in existing and guarantors[number] != 3:
             yield Problem(
@@ -410,7 +435,11 @@ def _check_rounds(given: Contribution) -> Iterator[Problem]:
             )
     if rounds is not None:
         numbers = sorted(
-            {int(r["round_number"]) for r in _rows(given, "rounds") if r["round_number"].isdigit()}
+            {
+                int(r["round_number"])
+                for r in _effective(given, "rounds")
+                if r["round_number"].isdigit()
+            }
         )
         missing = {b: a for a, b in pairwise(numbers) if b - a > 1}
         for line, number in zip(
@@ -432,23 +461,21 @@ def _check_rounds(given: Contribution) -> Iterator[Problem]:
 
 
 def _check_names(given: Contribution) -> Iterator[Problem]:
+    """A name (or actor id) must lead to one actor: rows giving it a second are reported."""
     names = given.tables.get("actor_names")
     if names is None or not {"actor_id", "name"} <= set(names.columns):
         return
-    owners: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(given, "actors"):
-        owners[normalize_name(row["name"])].add(row["actor_id"])
-        owners[normalize_name(row["actor_id"])].add(row["actor_id"])
-    for row in _rows(given, "actor_names"):
-        owners[normalize_name(row["name"])].add(row["actor_id"])
-    reported: set[str] = set()
+    owner: dict[str, str] = {}
+    for row in _effective(given, "actors"):
+        owner.setdefault(normalize_name(row["actor_id"]), row["actor_id"])
+        owner.setdefault(normalize_name(row["name"]), row["actor_id"])
     for line, row in zip(names.lines, names.rows(), strict=True):
         normal = normalize_name(row["name"])
-        if len(owners[normal]) > 1 and normal not in reported:
-            reported.add(normal)
+        first = owner.setdefault(normal, row["actor_id"])
+        if first != row["actor_id"]:
             yield Problem(
                 "ambiguous-name",
-                f"{row['name']!r} would name several actors: {', '.join(sorted(owners[normal]))}",
+                f"{row['name']!r} already names {first!r}; it cannot also name {row['actor_id']!r}",
                 file=names.file,
                 table="actor_names",
                 row=int(line),
@@ -472,7 +499,7 @@ def check(given: Contribution) -> Report:
     problems += _check_references(given, failed)
     texts, text_problems = _texts(given)
     problems += text_problems
-    problems += _check_quotes(given, texts)
+    problems += _check_quotes(given, texts, failed)
     problems += _check_citations(given)
     problems += _check_rounds(given)
     problems += _check_names(given)
