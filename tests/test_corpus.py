@@ -71,3 +71,17 @@ def test_cli_json_reports_the_expected_problems_and_exit_status(
     assert found(report["problems"]) == sorted(want["problems"], key=str)
     assert {p: p.read_bytes() for p in case.rglob("*") if p.is_file()} == before
     assert "Traceback" not in result.stderr
+
+
+def test_every_problem_code_has_an_example_in_the_corpus() -> None:
+    shown = {problem[3] for case in CASES for problem in expected(case)["problems"]}
+    assert set(astana_talks.problems.CODES) - shown == set()
+
+
+def test_the_contributing_page_shows_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = (CORPUS.parent.parent / "docs" / "contributing.md").read_text(encoding="utf-8")
+    shown = page.split("$ astana-talks validate participants.csv\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(CORPUS / "63-participants-four-defects")
+    result = CliRunner().invoke(cli, ["validate", "participants.csv"])
+    assert result.exit_code == 1
+    assert result.stderr == shown

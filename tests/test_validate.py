@@ -60,8 +60,8 @@ def test_four_defects_in_participants_are_reported_in_one_run(package_copy: Path
     assert [(p.code, p.row, p.field) for p in problems] == [
         ("not-in-vocabulary", 2, "role"),
         ("duplicate-key", 13, None),
-        ("foreign-key", 15, "round_number"),
         ("quote-not-found", 14, "quote"),
+        ("foreign-key", 15, "round_number"),
     ]
     assert problems[0].hint == "did you mean 'host'?"
 
@@ -114,8 +114,8 @@ def test_a_renamed_column_is_a_header_problem(package_copy: Path) -> None:
     problems = astana_talks.validate(package_copy).problems
     header = [p for p in problems if p.table == "figures"]
     assert [(p.code, p.row, p.field, p.column) for p in header] == [
-        ("extra-column", 1, "amount", 3),
         ("missing-column", 1, "value", None),
+        ("extra-column", 1, "amount", 3),
     ]
 
 

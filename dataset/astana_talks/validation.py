@@ -503,7 +503,15 @@ def check(given: Contribution) -> Report:
     problems += _check_citations(given)
     problems += _check_rounds(given)
     problems += _check_names(given)
-    return Report.of(problems)
+    return Report.of(_in_reading_order(problems))
+
+
+def _in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by file (in the order files were met), then row, then column."""
+    files: dict[str | None, int] = {}
+    for problem in problems:
+        files.setdefault(problem.file, len(files))
+    return sorted(problems, key=lambda p: (files[p.file], p.row or 0, p.column or 0))
 
 
 def validate(*paths: str | Path, table: str | None = None) -> Report:
