@@ -118,3 +118,104 @@ def test_python_dash_m_runs_the_cli() -> None:
 def test_generate_check_reports_no_drift() -> None:
     root = Path(__file__).resolve().parent.parent
     assert run("generate", "--check", "--root", str(root)) == (0, "", "")
+
+
+FOUR = Path(__file__).parent / "corpus" / "63-participants-four-defects"
+
+
+def test_github_format_annotates_file_line_and_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FOUR)
+    code, out, _ = run("validate", "--format", "github", "participants.csv")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (
+        "::error file=participants.csv,line=2,col=3,title=not-in-vocabulary::'hots' is not one of: "
+        "guarantor, party, observer, host (did you mean 'host'?)"
+    )
+    assert [line.split("::")[1].split(",")[1:3] for line in lines] == [
+        ["line=2", "col=3"],
+        ["line=13", "title=duplicate-key"],
+        ["line=14", "col=6"],
+        ["line=15", "col=1"],
+    ]
+
+
+def test_a_limit_says_the_report_is_partial(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FOUR)
+    code, _, err = run("validate", "--limit", "1", "participants.csv")
+    assert code == 1
+    assert "... and 3 more problem(s) not shown: this report is partial" in err
+    code, out, _ = run("validate", "--limit", "1", "--format", "json", "participants.csv")
+    report = json.loads(out)
+    assert (report["partial"], report["omitted"], len(report["problems"]), report["errors"]) == (
+        True,
+        3,
+        1,
+        4,
+    )
+
+
+def test_output_writes_the_json_report_without_touching_the_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(FOUR)
+    before = (FOUR / "participants.csv").read_bytes()
+    target = tmp_path / "report.json"
+    code, _, _ = run("validate", "--output", str(target), "participants.csv")
+    assert code == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["errors"] == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
+    assert (FOUR / "participants.csv").read_bytes() == before
+
+
+def test_diff_lists_added_changed_and_removed_rows(package_copy: Path) -> None:
+    path = package_copy / "data" / "rounds.csv"
+    replace_in(path, ",announced,", ",held,")
+    code, out, _ = run("diff", str(path))
+    assert code == 0
+    assert out.splitlines() == [
+        "~ rounds 21",
+        "    status: 'announced' -> 'held'",
+        "rounds: 1 changed",
+    ]
+    code, out, _ = run("diff", "--format", "json", str(path))
+    assert json.loads(out)["changes"] == [
+        {
+            "table": "rounds",
+            "key": "21",
+            "kind": "changed",
+            "fields": {"status": ["announced", "held"]},
+        }
+    ]
+
+
+def test_diff_of_a_new_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).parent / "corpus" / "53-new-round-two-guarantors")
+    code, out, _ = run("diff", "new")
+    assert code == 0
+    assert out.splitlines() == [
+        "+ participants 23/turkiye/guarantor",
+        "+ participants 23/russia/guarantor",
+        "+ rounds 23",
+        "participants: 2 added, rounds: 1 added",
+    ]
+
+
+def test_unexpected_errors_are_one_line_unless_debug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import astana_talks.cli as module
+
+    def boom(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(module, "validate_package", boom)
+    for debug, traceback in ((False, False), (True, True)):
+        args = ["astana-talks", *(["--debug"] if debug else []), "validate"]
+        monkeypatch.setattr(sys, "argv", args)
+        with pytest.raises(SystemExit) as stopped:
+            module.main()
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert ("Traceback" in err) == traceback
+        assert "error: unexpected error: RuntimeError('boom')" in err

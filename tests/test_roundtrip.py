@@ -129,3 +129,24 @@ def test_a_value_breaking_a_rule_is_rejected_at_its_column(model: type[Record]) 
         assert errors == [(2, column.name, problems[0].code)]
 
     check()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
+def test_a_valid_generated_table_gives_no_errors(model: type[Record]) -> None:
+    from astana_talks.checks import check_duplicates
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+    @given(st.lists(records(model), min_size=1, max_size=6, unique_by=lambda r: r.key()))
+    def check(rows: list[Record]) -> None:
+        table = read_csv(model, to_csv(model, rows).encode("utf-8"), "generated.csv")
+        cell_problems, failed = check_cells(table)
+        found = [
+            *table.problems,
+            *cell_problems,
+            *check_rows(table, failed),
+            *check_duplicates(table),
+        ]
+        assert [p for p in found if p.severity == "error"] == []
+        assert len(table) == len(rows)
+
+    check()
