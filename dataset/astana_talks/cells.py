@@ -76,6 +76,30 @@ def to_csv(model: type[Record], records: Iterable[Record]) -> str:
     return buffer.getvalue()
 
 
+class Suggester:
+    """Did-you-mean hints for many bad values against one set of allowed values.
+
+    Cached per value, and bounded: a contribution with a million bad cells gets hints
+    for its first :attr:`BUDGET` distinct values, and none when the allowed values
+    are too many to compare (a fuzzy match is quadratic).
+    """
+
+    BUDGET = 200
+    MAX_CANDIDATES = 5000
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        self.allowed = sorted(set(allowed))
+        self.cache: dict[str, str | None] = {}
+
+    def __call__(self, value: str) -> str | None:
+        if value in self.cache:
+            return self.cache[value]
+        if len(self.cache) >= self.BUDGET or len(self.allowed) > self.MAX_CANDIDATES:
+            return None
+        self.cache[value] = hint = suggest(value, self.allowed)
+        return hint
+
+
 def suggest(value: str, allowed: Sequence[str]) -> str | None:
     """A did-you-mean hint for ``value`` among ``allowed``, if one is close."""
     close = get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)

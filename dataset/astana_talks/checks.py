@@ -9,7 +9,6 @@ and a differential test holds them to what the Pydantic models accept.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -17,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from .cells import suggest
+from .cells import Suggester
 from .models import PATTERN_NAMES, Inferable, Round, anchored
 from .problems import Problem
 from .reading import CsvTable
@@ -51,18 +50,6 @@ def _problems(
             value=value,
             hint=hint(value) if callable(hint) else hint,
         )
-
-
-@cache
-def _suggester(allowed: tuple[str, ...]) -> Any:
-    cached: dict[str, str | None] = {}
-
-    def hint(value: str) -> str | None:
-        if value not in cached:
-            cached[value] = suggest(value, allowed)
-        return cached[value]
-
-    return hint
 
 
 def _cell_rules(
@@ -116,7 +103,7 @@ def _cell_rules(
             _mask(pc.and_(filled, pc.invert(pc.is_in(cells, pa.array(allowed))))),
             "not-in-vocabulary",
             (lambda v: f"{v!r} is not one of: {', '.join(allowed)}"),
-            _suggester(tuple(allowed)),
+            Suggester(allowed),
         )
     elif column.partial_date:
         assert column.pattern is not None

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import suggest
+from .cells import Suggester, suggest
 from .checks import check_cells, check_duplicates, check_rows, joined
 from .models import TABLES, Evidenced
 from .names import normalize_name
@@ -202,7 +202,7 @@ def _check_references(
             if not mask.any():
                 continue
             target_key = TABLES[target].primary_key[0]
-            options = sorted(set(known.to_pylist()))
+            hint = Suggester(pc.unique(known).to_pylist())
             for index in np.flatnonzero(mask):
                 value = cells[int(index)].as_py()
                 where = (
@@ -219,7 +219,7 @@ def _check_references(
                     field=column,
                     column=t.position(column),
                     value=value,
-                    hint=suggest(value, options),
+                    hint=hint(value),
                 )
 
 
