@@ -51,9 +51,19 @@ class Contribution:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _loose(text: str) -> str:
-    """Text with curly quotes straightened and runs of whitespace made one space."""
-    return re.sub(r"\s+", " ", text.translate(_STRAIGHT_QUOTES))
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _near_miss(quote: str, text: str) -> str | None:
+    """Which normalisation makes ``quote`` a substring of ``text``, if one does."""
+    if quote.translate(_STRAIGHT_QUOTES) in text.translate(_STRAIGHT_QUOTES):
+        return "straightening quote marks and apostrophes"
+    if _folded(quote) in _folded(text):
+        return "folding whitespace"
+    if _folded(quote.translate(_STRAIGHT_QUOTES)) in _folded(text.translate(_STRAIGHT_QUOTES)):
+        return "straightening quote marks and folding whitespace"
+    return None
 
 
 # -- gathering the input ------------------------------------------------------
@@ -292,10 +302,8 @@ def _check_quotes(
             text = texts.get(source_id)
             if not quote or text is None or quote in text:
                 verdicts[pair] = None
-            elif _loose(quote) in _loose(text):
-                verdicts[pair] = "quote-normalised-match"
             else:
-                verdicts[pair] = "quote-not-found"
+                verdicts[pair] = _near_miss(quote, text) or "quote-not-found"
         flagged = [p for p, v in verdicts.items() if v is not None]
         if not flagged:
             continue
@@ -315,11 +323,10 @@ def _check_quotes(
                 "column": t.position("quote"),
                 "value": quote,
             }
-            if verdicts[pair] == "quote-normalised-match":
+            if verdicts[pair] != "quote-not-found":
                 yield Problem(
                     "quote-normalised-match",
-                    f"the quote matches source {source_id!r} only after straightening quote marks "
-                    "and folding whitespace",
+                    f"the quote matches source {source_id!r} only after {verdicts[pair]}",
                     hint="copy the words from the source text exactly, curly quotes included",
                     **where,
                 )
