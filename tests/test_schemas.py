@@ -27,6 +27,7 @@ def test_generate_notices_a_hand_edited_schema(tmp_path: Path) -> None:
     for name in ("data", "schemas", "docs"):
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "datapackage.json", tmp_path)
+    shutil.copy(ROOT / "CITATION.cff", tmp_path)
     schema = tmp_path / "schemas" / "rounds.json"
     schema.write_text(schema.read_text(encoding="utf-8").replace('"held"', '"happened"'))
     assert drifted(tmp_path) == [schema]

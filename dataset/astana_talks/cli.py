@@ -222,6 +222,46 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
     click.echo(changes.to_json() if fmt == "json" else str(changes), nl=fmt == "json")
 
 
+@cli.command("build")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where to write the release.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, path_type=Path),
+    help="The previous release (zip or package): its diff goes into the changelog, "
+    "and the version must move past it if the data changed.",
+)
+def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
+    """Build a release: zip data package, Parquet, SQLite (+ Datasette metadata), JSON.
+
+    PATH is a package to publish; the shipped data by default. The build validates
+    what it wrote and refuses to publish invalid data (exit 1), leaving nothing behind.
+    Building twice from the same data gives identical bytes.
+
+    \b
+    Example:
+        astana-talks build --out dist
+        astana-talks build --out dist --previous astana-talks-0.1.0.zip
+    """
+    from .build import BuildError, build
+
+    try:
+        release = build(path, out, previous)
+    except UnreadableInputError as error:
+        _fail(str(error.problem), 2)
+    except BuildError as error:
+        click.echo(human(error.report, style=_style), nl=False, err=True)
+        _fail("the release was not built", 1)
+    click.echo(f"wrote {release.zip}")
+    click.echo(f"wrote {release.folder}/ (parquet/, json/, astana-talks.db, metadata.json)")
+
+
 @cli.command()
 @click.option("--check", is_flag=True, help="Only report drift; exit 1 if a file differs.")
 @click.option(

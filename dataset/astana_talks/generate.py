@@ -6,6 +6,7 @@ test) fails when a committed file differs from what the models generate.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -237,6 +238,30 @@ def readme_tables(rows: dict[str, list[Record]]) -> str:
     return "\n".join(lines)
 
 
+def citation_cff(version: str, day: dt.date | None = None) -> str:
+    """``CITATION.cff`` for this version (``day``: its release date, when known)."""
+    released = [f"date-released: {day.isoformat()}"] if day is not None else []
+    return "\n".join(
+        [
+            "cff-version: 1.2.0",
+            "message: >-",
+            "  If you use this dataset, please cite it as below,",
+            "  and cite the sources that its rows name.",
+            "type: dataset",
+            'title: "Astana talks on Syria: rounds, participants, agendas, actors and evidence"',
+            "authors:",
+            '  - name: "astana-talks maintainers"',
+            f'version: "{version}"',
+            *released,
+            f"license: {LICENSES[0]['name']}",
+            'url: "https://pypi.org/project/astana-talks/"',
+            "keywords:",
+            *[f'  - "{k}"' for k in ("Syria", "Astana talks", "peace process", "data package")],
+            "",
+        ]
+    )
+
+
 def expected_files(root: Path) -> dict[Path, str]:
     """Every generated file under ``root`` and the text it should hold."""
     rows = _canonical_rows(root)
@@ -246,6 +271,7 @@ def expected_files(root: Path) -> dict[Path, str]:
     }
     files[root / "datapackage.json"] = _json(package_descriptor(sources))
     files[root / CODEBOOK] = codebook(rows)
+    files[root / "CITATION.cff"] = citation_cff(__version__)
     if (root / CORPUS).is_dir():
         files[root / PROBLEMS] = problems_page(root)
     readme = root / "README.md"

@@ -1,0 +1,515 @@
+"""Publishing: a reproducible release of the data package, self-checked before it lands.
+
+``build()`` writes, into ``out``:
+
+* ``astana-talks-<version>.zip``: the Data Package (descriptor with ``bytes`` and
+  ``hash`` per resource, CSVs, Table Schemas, source texts, codebook, changelog,
+  citation, schema.org JSON-LD);
+* ``astana-talks-<version>/``: the same tables as typed Parquet, a SQLite database
+  with keys and indexes plus a Datasette ``metadata.json``, JSON, and the same
+  changelog, citation and JSON-LD.
+
+Nothing depends on the wall clock: ``created`` comes from ``SOURCE_DATE_EPOCH`` or
+the last commit that touched the data, so the same data gives the same bytes.
+Everything is written to a temporary folder beside ``out``, validated (by our
+validator and by Frictionless), then moved into place by renames; a failed build
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .changes import Diff, compare
+from .generate import citation_cff, codebook, package_descriptor
+from .models import MODELS, Record, Source
+from .problems import Problem, Report
+from .reading import CsvTable
+from .schemas import columns, table_schema
+from .validation import Contribution, canonical, check, gather
+
+NAME = "astana-talks"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class BuildError(Exception):
+    """The build refused to publish; ``report`` says why."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(str(report))
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a build wrote."""
+
+    version: str
+    zip: Path
+    folder: Path
+    changes: Diff
+
+
+# -- inputs ----------------------------------------------------------------------
+
+
+def _version(given: Contribution, path: Path | None) -> str:
+    from . import __version__
+
+    if path is None:
+        return __version__
+    descriptor = path / "datapackage.json" if path.is_dir() else path
+    if descriptor.suffix == ".json" and descriptor.is_file():
+        version = json.loads(descriptor.read_text(encoding="utf-8")).get("version")
+        if isinstance(version, str):
+            return version
+    return __version__
+
+
+def created(root: Path | None, sources: list[Source]) -> dt.datetime:
+    """When the data last changed: SOURCE_DATE_EPOCH, else the last commit touching
+    ``data/``, else the latest publication date of a source. Never the wall clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    if root is not None:
+        try:
+            out = subprocess.run(
+                ["git", "log", "-1", "--format=%ct", "--", "data"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            ).stdout.strip()
+            if out.isdigit():
+                return dt.datetime.fromtimestamp(int(out), dt.timezone.utc)
+        except (OSError, subprocess.SubprocessError):
+            pass
+    latest = max(
+        (s.published.latest() for s in sources if s.published), default=dt.date(2024, 1, 1)
+    )
+    return dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc)
+
+
+def _records(given: Contribution) -> dict[str, list[Record]]:
+    from .cells import parse_row
+
+    found: dict[str, list[Record]] = {}
+    for model in MODELS:
+        t = given.tables[model.table]
+        parsed = [parse_row(model, cells, {})[0] for cells in t.rows()]
+        found[model.table] = [r for r in parsed if r is not None]
+    return found
+
+
+# -- version policy --------------------------------------------------------------
+
+
+def _semver(version: str) -> tuple[int, int, int]:
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    if match is None:
+        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH")
+    major, minor, patch = (int(g) for g in match.groups())
+    return major, minor, patch
+
+
+def required_bump(old: Contribution, new: Contribution, changes: Diff) -> str | None:
+    """``major`` (a breaking schema change), ``minor`` (new rows or columns), ``patch``
+    (corrections: changed or removed rows) or ``None`` (nothing changed)."""
+    old_columns = {t: set(c.header) for t, c in old.tables.items()}
+    new_columns = {t: set(c.header) for t, c in new.tables.items()}
+    if any(t not in new_columns or not old_columns[t] <= new_columns[t] for t in old_columns):
+        return "major"
+    if any(new_columns[t] - old_columns.get(t, set()) for t in new_columns) or any(
+        c.kind == "added" for c in changes.changes
+    ):
+        return "minor"
+    return "patch" if changes.changes else None
+
+
+def check_version(old_version: str, new_version: str, bump: str | None) -> str | None:
+    """Why ``new_version`` is not allowed after ``old_version`` for ``bump``, or None."""
+    old, new = _semver(old_version), _semver(new_version)
+    if bump is None:
+        return None
+    if new <= old:
+        return (
+            f"the data changed ({bump} change) but version {new_version} "
+            f"does not move past {old_version}"
+        )
+    needed = {
+        "major": (old[0] + 1, 0, 0),
+        "minor": (old[0], old[1] + 1, 0),
+        "patch": (old[0], old[1], old[2] + 1),
+    }[bump]
+    if new < needed:
+        least = ".".join(map(str, needed))
+        return f"a {bump} change needs version {least} or later, not {new_version}"
+    return None
+
+
+# -- writers ---------------------------------------------------------------------
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def json_ld(descriptor: dict[str, Any], files: list[str]) -> dict[str, Any]:
+    """A schema.org ``Dataset`` for dataset search engines."""
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": descriptor["title"],
+        "description": descriptor["description"],
+        "version": descriptor["version"],
+        "dateModified": descriptor["created"],
+        "license": descriptor["licenses"][0]["path"],
+        "keywords": descriptor["keywords"],
+        "url": descriptor["homepage"],
+        "creator": {"@type": "Organization", "name": "astana-talks maintainers"},
+        "isBasedOn": [s["path"] for s in descriptor["sources"]],
+        "temporalCoverage": "2011/..",
+        "spatialCoverage": {"@type": "Place", "name": "Syria"},
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": kind, "contentUrl": name}
+            for name, kind in (
+                (f, "application/zip" if f.endswith(".zip") else "text/csv") for f in files
+            )
+        ],
+        "variableMeasured": [
+            {"@type": "PropertyValue", "name": f"{m.table}.{c.name}", "description": c.description}
+            for m in MODELS
+            for c in columns(m)
+        ],
+    }
+
+
+def _zip(members: dict[str, bytes], target: Path) -> None:
+    with zipfile.ZipFile(target, "w") as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, members[name], compresslevel=9)
+
+
+def _parquet(model: type[Record], t: CsvTable, target: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    arrays, fields = [], []
+    for column in columns(model):
+        cells = t.column(column.name)
+        missing = pc.equal(cells, "")
+        if column.datatype == "integer":
+            values = pc.cast(pc.if_else(missing, None, cells), pa.int64())
+            kind: pa.DataType = pa.int64()
+        elif column.datatype == "boolean":
+            values = pc.equal(pc.if_else(missing, None, cells), "true")
+            kind = pa.bool_()
+        elif column.vocabulary is not None:
+            kind = pa.dictionary(pa.int32(), pa.string())
+            values = pc.if_else(missing, None, cells).dictionary_encode()
+        else:
+            values = pc.if_else(missing, None, cells)
+            kind = pa.string()
+        metadata = {"description": column.description}
+        if column.partial_date:
+            metadata["format"] = (
+                "partial-date: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source"
+            )
+        if column.vocabulary is not None:
+            metadata["enum"] = json.dumps(list(column.enum or ()))
+        fields.append(pa.field(column.name, kind, nullable=not column.required, metadata=metadata))
+        arrays.append(values)
+    schema = pa.schema(
+        fields, metadata={"table": model.table, "primary_key": json.dumps(model.primary_key)}
+    )
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), target, compression="zstd")
+
+
+def _sqlite(given: Contribution, target: Path) -> None:
+    connection = sqlite3.connect(target)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        for model in MODELS:
+            definitions = []
+            for column in columns(model):
+                kind = {"integer": "INTEGER", "boolean": "INTEGER"}.get(column.datatype, "TEXT")
+                rule = " NOT NULL" if column.required else ""
+                if column.enum:
+                    allowed = ", ".join(f"'{v}'" for v in column.enum)
+                    rule += f" CHECK ({column.name} IN ({allowed}))"
+                if column.datatype == "boolean":
+                    rule += f" CHECK ({column.name} IN (0, 1))"
+                definitions.append(f'"{column.name}" {kind}{rule}')
+            definitions.append(f"PRIMARY KEY ({', '.join(model.primary_key)})")
+            for name, target_table in model.foreign_keys.items():
+                (key,) = next(m for m in MODELS if m.table == target_table).primary_key
+                definitions.append(f'FOREIGN KEY ("{name}") REFERENCES {target_table} ("{key}")')
+            connection.execute(
+                f"CREATE TABLE {model.table} (\n  " + ",\n  ".join(definitions) + "\n)"
+            )
+            for name in model.foreign_keys:
+                connection.execute(
+                    f'CREATE INDEX idx_{model.table}_{name} ON {model.table} ("{name}")'
+                )
+            rows = []
+            for cells in given.tables[model.table].rows():
+                row: list[Any] = []
+                for column in columns(model):
+                    text = cells[column.name]
+                    if text == "":
+                        row.append(None)
+                    elif column.datatype == "integer":
+                        row.append(int(text))
+                    elif column.datatype == "boolean":
+                        row.append(1 if text == "true" else 0)
+                    else:
+                        row.append(text)
+                rows.append(row)
+            marks = ", ".join("?" for _ in columns(model))
+            connection.executemany(f"INSERT INTO {model.table} VALUES ({marks})", rows)
+        connection.commit()
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """Datasette ``metadata.json``: titles, descriptions, license and source."""
+    license_ = descriptor["licenses"][0]
+    source = descriptor["sources"][0] if descriptor["sources"] else {"title": "", "path": ""}
+    return {
+        "title": descriptor["title"],
+        "description": descriptor["description"],
+        "license": license_["name"],
+        "license_url": license_["path"],
+        "source": source["title"],
+        "source_url": source["path"],
+        "databases": {
+            NAME: {
+                "tables": {
+                    model.table: {
+                        "title": model.table_title,
+                        "description": (model.__doc__ or "").strip(),
+                        "columns": {c.name: c.description for c in columns(model)},
+                    }
+                    for model in MODELS
+                }
+            }
+        },
+    }
+
+
+def _table_json(model: type[Record], t: CsvTable) -> bytes:
+    rows = []
+    for cells in t.rows():
+        row: dict[str, Any] = {}
+        for column in columns(model):
+            text = cells[column.name]
+            if text == "":
+                row[column.name] = None
+            elif column.datatype == "integer":
+                row[column.name] = int(text)
+            elif column.datatype == "boolean":
+                row[column.name] = text == "true"
+            else:
+                row[column.name] = text
+        rows.append(row)
+    return _json(rows)
+
+
+def changelog(version: str, day: dt.date, changes: Diff, previous: str | None, history: str) -> str:
+    """The release's CHANGELOG.md: this version's section (the data diff), then history."""
+    lines = [f"## {version} ({day.isoformat()})", ""]
+    if previous is None:
+        lines += ["First release built by `astana-talks build`; no previous release was given.", ""]
+    elif not changes.changes:
+        lines += [f"No data changes since {previous}.", ""]
+    else:
+        lines += [f"Data changes since {previous}:", ""]
+        for table, kinds in changes.counts().items():
+            lines.append(
+                f"- `{table}`: " + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+            )
+        lines += ["", "```diff", str(changes).rstrip(), "```", ""]
+    sections = re.split(r"(?m)^(?=## )", history)
+    header = re.compile(rf"## {re.escape(version)}(\s|$)")
+    mine = [s for s in sections if header.match(s)]
+    if mine:  # the maintainers' notes for this version follow the generated diff
+        lines += [mine[0].split("\n", 1)[1].strip() if "\n" in mine[0] else "", ""]
+    older = [s for s in sections if s.startswith("## ") and s not in mine]
+    return "# Changelog\n\n" + "\n".join(lines) + "".join(f"\n{s.rstrip()}\n" for s in older)
+
+
+# -- build -----------------------------------------------------------------------
+
+
+def build(
+    path: str | Path | None = None, out: str | Path = "dist", previous: str | Path | None = None
+) -> Release:
+    """Build a release of the canonical data (or of ``path``) into ``out``.
+
+    Raises :class:`BuildError` (with a report) when the data is invalid, when the
+    version does not move past ``previous`` although the data changed, or when the
+    self-check of what was written fails; nothing is left in ``out`` then.
+    """
+    source_path = Path(path) if path is not None else None
+    given = canonical() if source_path is None else gather([source_path])
+    report = check(given)
+    if not report.valid:
+        raise BuildError(report)
+    missing = [m.table for m in MODELS if m.table not in given.tables]
+    if missing:
+        raise BuildError(
+            Report.of([Problem("missing-table", f"no table {t}", table=t) for t in missing])
+        )
+    version = _version(given, source_path)
+    records = _records(given)
+    sources = [r for r in records["sources"] if isinstance(r, Source)]
+    root = Path(__file__).resolve().parent.parent.parent if source_path is None else source_path
+    when = created(root if (root / ".git").exists() else None, sources)
+
+    old_version, changes = None, Diff(())
+    if previous is not None:
+        old = gather([Path(previous)])
+        old_version = (
+            _version(old, Path(previous))
+            if Path(previous).suffix != ".zip"
+            else _zip_version(Path(previous))
+        )
+        changes = compare(old, given)
+        reason = check_version(old_version, version, required_bump(old, given, changes))
+        if reason is not None:
+            raise BuildError(
+                Report.of([Problem("row-rule", f"version policy: {reason}", file=str(previous))])
+            )
+
+    descriptor = package_descriptor(sources)
+    descriptor["version"] = version
+    descriptor["created"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    csvs: dict[str, bytes] = {}
+    for model, resource in zip(MODELS, descriptor["resources"], strict=True):
+        node = given.tables[model.table]
+        data = (
+            Path(node.file).read_bytes()
+            if Path(node.file).is_file()
+            else _member_bytes(given, resource["path"])
+        )
+        csvs[resource["path"]] = data
+        resource["bytes"] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    texts = {s.text_file: _member_bytes(given, s.text_file) for s in sources}
+    history_path = root / "CHANGELOG.md"
+    history = history_path.read_text(encoding="utf-8") if history_path.is_file() else ""
+    log = changelog(version, when.date(), changes, old_version, history).encode("utf-8")
+    cff = citation_cff(version, when.date()).encode("utf-8")
+    zip_name = f"{NAME}-{version}.zip"
+    ld = _json(json_ld(descriptor, [zip_name, *[r["path"] for r in descriptor["resources"]]]))
+    members = {
+        "datapackage.json": _json(descriptor),
+        **csvs,
+        **texts,
+        "codebook.md": codebook(records).encode("utf-8"),
+        "CHANGELOG.md": log,
+        "CITATION.cff": cff,
+        "dataset.jsonld": ld,
+    }
+    members.update({f"schemas/{m.table}.json": _json(table_schema(m)) for m in MODELS})
+
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".astana-talks-build-", dir=target))
+    try:
+        folder = work / f"{NAME}-{version}"
+        (folder / "parquet").mkdir(parents=True)
+        (folder / "json").mkdir()
+        archive = work / zip_name
+        _zip(members, archive)
+        for model in MODELS:
+            _parquet(
+                model, given.tables[model.table], folder / "parquet" / f"{model.table}.parquet"
+            )
+            (folder / "json" / f"{model.table}.json").write_bytes(
+                _table_json(model, given.tables[model.table])
+            )
+        _sqlite(given, folder / f"{NAME}.db")
+        (folder / "metadata.json").write_bytes(_json(datasette_metadata(descriptor)))
+        (folder / "CHANGELOG.md").write_bytes(log)
+        (folder / "CITATION.cff").write_bytes(cff)
+        (folder / "dataset.jsonld").write_bytes(ld)
+        self_check(archive, folder)
+        final_zip, final_folder = target / zip_name, target / folder.name
+        if final_folder.exists():
+            shutil.rmtree(final_folder)
+        os.replace(folder, final_folder)
+        os.replace(archive, final_zip)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Release(version, final_zip, final_folder, changes)
+
+
+def _zip_version(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "datapackage.json"]
+        version = json.loads(archive.read(names[0])).get("version") if names else None
+    if not isinstance(version, str):
+        raise ValueError(f"{path} has no version in its datapackage.json")
+    return version
+
+
+def _member_bytes(given: Contribution, relative: str) -> bytes:
+    for root in given.roots:
+        node = root
+        for part in relative.split("/"):
+            node = node / part
+        if node.is_file():
+            return node.read_bytes()
+    raise FileNotFoundError(relative)
+
+
+def self_check(archive: Path, folder: Path) -> None:
+    """Validate what was written: our validator and Frictionless on the zip, and the
+    SQLite database's foreign keys. Raises :class:`BuildError` on any problem."""
+    from frictionless import Package
+
+    from .validation import validate
+
+    ours = validate(archive)
+    problems = list(ours.errors)
+    theirs = Package(str(archive)).validate(limit_errors=0)
+    problems += [
+        Problem("descriptor-error", f"Frictionless: {e.type}: {e.note}", file=str(archive))
+        for task in theirs.tasks
+        for e in task.errors
+    ] + [
+        Problem("descriptor-error", f"Frictionless: {e.type}: {e.note}", file=str(archive))
+        for e in theirs.errors
+    ]
+    connection = sqlite3.connect(folder / f"{NAME}.db")
+    try:
+        dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        connection.close()
+    problems += [
+        Problem("foreign-key", f"SQLite foreign_key_check: {row}", file=f"{NAME}.db")
+        for row in dangling
+    ]
+    if problems:
+        raise BuildError(Report.of(problems))

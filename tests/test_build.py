@@ -1,0 +1,201 @@
+"""Publishing: the release opens in Frictionless, pandas, DuckDB and SQLite, and is reproducible."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+import astana_talks
+from astana_talks import Dataset
+from astana_talks.build import BuildError, build, check_version
+from astana_talks.cli import cli
+from astana_talks.models import MODELS
+from astana_talks.schemas import columns
+
+from .helpers import replace_in
+
+VERSION = astana_talks.__version__
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    build(out=out)
+    return out
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_the_release_has_every_part(release: Path) -> None:
+    with zipfile.ZipFile(release / f"astana-talks-{VERSION}.zip") as archive:
+        names = set(archive.namelist())
+    assert {
+        "datapackage.json",
+        "codebook.md",
+        "CHANGELOG.md",
+        "CITATION.cff",
+        "dataset.jsonld",
+    } <= names
+    assert {f"data/{m.table}.csv" for m in MODELS} | {
+        f"schemas/{m.table}.json" for m in MODELS
+    } <= names
+    assert "data/sources/dailysabah-2024-01-astana-21.txt" in names
+    folder = release / f"astana-talks-{VERSION}"
+    assert {p.name for p in folder.iterdir()} == {
+        "parquet",
+        "json",
+        "astana-talks.db",
+        "metadata.json",
+        "CHANGELOG.md",
+        "CITATION.cff",
+        "dataset.jsonld",
+    }
+    assert [p.name for p in release.iterdir() if p.name.startswith(".")] == []
+
+
+def test_building_twice_gives_identical_bytes(release: Path, tmp_path: Path) -> None:
+    build(out=tmp_path)
+    assert _files(tmp_path) == _files(release)
+
+
+def test_the_descriptor_records_bytes_hashes_and_created(release: Path) -> None:
+    import hashlib
+
+    with zipfile.ZipFile(release / f"astana-talks-{VERSION}.zip") as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        for resource in descriptor["resources"]:
+            data = archive.read(resource["path"])
+            assert resource["bytes"] == len(data)
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert descriptor["version"] == VERSION
+    assert descriptor["created"].endswith("Z")
+
+
+def test_load_of_the_zip_equals_the_canonical_data(release: Path, ds: Dataset) -> None:
+    assert astana_talks.load(release / f"astana-talks-{VERSION}.zip") == ds
+
+
+def test_frictionless_validates_the_zip(release: Path) -> None:
+    from frictionless import Package
+
+    report = Package(str(release / f"astana-talks-{VERSION}.zip")).validate(limit_errors=0)
+    assert report.valid, report.flatten(["type", "note"])
+
+
+def test_parquet_has_the_schema_types_and_duckdb_reads_it(release: Path, ds: Dataset) -> None:
+    import duckdb
+
+    folder = release / f"astana-talks-{VERSION}" / "parquet"
+    for model in MODELS:
+        table = pq.read_table(folder / f"{model.table}.parquet")
+        assert table.num_rows == len(ds.table(model.table))
+        for column in columns(model):
+            kind = table.schema.field(column.name).type
+            if column.datatype == "integer":
+                assert kind == pa.int64(), column.name
+            elif column.datatype == "boolean":
+                assert kind == pa.bool_(), column.name
+            elif column.vocabulary is not None:
+                assert pa.types.is_dictionary(kind), column.name
+            else:
+                assert kind == pa.string(), column.name
+    frame = pq.read_table(folder / "rounds.parquet").to_pandas()
+    assert frame["start_date"].tolist() == ["2023-06", "2024-01-24"]  # precision kept
+    rows = duckdb.sql(
+        f"select actor_id from '{folder / 'participants.parquet'}' "
+        "where round_number = 21 and role = 'observer' order by actor_id"
+    ).fetchall()
+    assert rows == [("iraq",), ("jordan",), ("lebanon",), ("united-nations",)]
+
+
+def test_sqlite_has_keys_indexes_and_the_rows(release: Path, ds: Dataset) -> None:
+    connection = sqlite3.connect(release / f"astana-talks-{VERSION}" / "astana-talks.db")
+    try:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        for model in MODELS:
+            (count,) = connection.execute(f"select count(*) from {model.table}").fetchone()
+            assert count == len(ds.table(model.table))
+            keys = [r[1] for r in connection.execute(f"PRAGMA table_info({model.table})") if r[5]]
+            assert keys == list(model.primary_key)
+        references = connection.execute("PRAGMA foreign_key_list(participants)").fetchall()
+        assert {(r[2], r[3]) for r in references} == {
+            ("rounds", "round_number"),
+            ("actors", "actor_id"),
+            ("sources", "source_id"),
+        }
+        indexes = {r[1] for r in connection.execute("PRAGMA index_list(participants)")}
+        assert "idx_participants_actor_id" in indexes
+    finally:
+        connection.close()
+
+
+def test_datasette_metadata_documents_every_table(release: Path) -> None:
+    metadata = json.loads((release / f"astana-talks-{VERSION}" / "metadata.json").read_text())
+    assert metadata["license"] == "CC-BY-4.0"
+    tables = metadata["databases"]["astana-talks"]["tables"]
+    assert set(tables) == {m.table for m in MODELS}
+    assert all(tables[m.table]["columns"].keys() == set(m.columns()) for m in MODELS)
+
+
+def test_json_ld_is_a_schema_org_dataset(release: Path) -> None:
+    ld = json.loads((release / f"astana-talks-{VERSION}" / "dataset.jsonld").read_text())
+    assert (ld["@context"], ld["@type"], ld["version"]) == (
+        "https://schema.org/",
+        "Dataset",
+        VERSION,
+    )
+    assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_an_invalid_package_builds_nothing_and_exits_1(package_copy: Path, tmp_path: Path) -> None:
+    replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(cli, ["build", str(package_copy), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "not-in-vocabulary" in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_version_policy() -> None:
+    assert check_version("0.1.0", "0.1.0", None) is None
+    assert check_version("0.1.0", "0.1.0", "patch") is not None
+    assert check_version("0.1.0", "0.1.1", "patch") is None
+    assert (
+        check_version("0.1.0", "0.1.1", "minor")
+        == "a minor change needs version 0.2.0 or later, not 0.1.1"
+    )
+    assert check_version("0.1.0", "0.2.0", "major") is not None
+    assert check_version("0.1.0", "1.0.0", "major") is None
+
+
+def test_new_rows_need_a_new_minor_version(
+    release: Path, package_copy: Path, tmp_path: Path
+) -> None:
+    previous = release / f"astana-talks-{VERSION}.zip"
+    rounds = package_copy / "data" / "rounds.csv"
+    rounds.write_text(
+        rounds.read_text(encoding="utf-8")
+        + "22,2024-11,2024-11,Astana,KAZ,,held,dailysabah-2024-01-astana-21,"
+        "will attend the 21st round of talks,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError, match="version policy"):
+        build(package_copy, tmp_path / "same", previous)
+    assert not (tmp_path / "same").exists() or list((tmp_path / "same").iterdir()) == []
+    replace_in(package_copy / "datapackage.json", f'"version": "{VERSION}"', '"version": "0.2.0"')
+    made = build(package_copy, tmp_path / "next", previous)
+    log = (made.folder / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"Data changes since {VERSION}:" in log
+    assert "- `rounds`: 1 added" in log
+    assert "+ rounds 22" in log
