@@ -45,11 +45,11 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 class BuildError(Exception):
-    """The build refused to publish; ``report`` says why."""
+    """The build refused to publish; the message, and ``report`` if any, say why."""
 
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        super().__init__(str(report))
+    def __init__(self, message: str, report: Report | None = None) -> None:
+        self.report = report if report is not None else Report()
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -374,7 +374,7 @@ def build(
     given = canonical() if source_path is None else gather([source_path])
     report = check(given)
     if not report.valid:
-        raise BuildError(report)
+        raise BuildError("the data is invalid", report)
     missing = [m.table for m in MODELS if m.table not in given.tables]
     if missing:
         raise BuildError(
