@@ -377,9 +377,8 @@ def build(
         raise BuildError("the data is invalid", report)
     missing = [m.table for m in MODELS if m.table not in given.tables]
     if missing:
-        raise BuildError(
-            Report.of([Problem("missing-table", f"no table {t}", table=t) for t in missing])
-        )
+        problems = [Problem("missing-table", f"no table {t}", table=t) for t in missing]
+        raise BuildError("the package lacks tables", Report.of(problems))
     version = _version(given, source_path)
     records = _records(given)
     sources = [r for r in records["sources"] if isinstance(r, Source)]
@@ -397,9 +396,7 @@ def build(
         changes = compare(old, given)
         reason = check_version(old_version, version, required_bump(old, given, changes))
         if reason is not None:
-            raise BuildError(
-                Report.of([Problem("row-rule", f"version policy: {reason}", file=str(previous))])
-            )
+            raise BuildError(f"version policy: {reason}")
 
     descriptor = package_descriptor(sources)
     descriptor["version"] = version
@@ -512,4 +509,4 @@ def self_check(archive: Path, folder: Path) -> None:
         for row in dangling
     ]
     if problems:
-        raise BuildError(Report.of(problems))
+        raise BuildError("the release failed its self-check", Report.of(problems))

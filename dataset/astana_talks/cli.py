@@ -256,8 +256,9 @@ def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
     except UnreadableInputError as error:
         _fail(str(error.problem), 2)
     except BuildError as error:
-        click.echo(human(error.report, style=_style), nl=False, err=True)
-        _fail("the release was not built", 1)
+        if error.report.problems:
+            click.echo(human(error.report, style=_style), nl=False, err=True)
+        _fail(f"{error}: the release was not built", 1)
     click.echo(f"wrote {release.zip}")
     click.echo(f"wrote {release.folder}/ (parquet/, json/, astana-talks.db, metadata.json)")
 
