@@ -472,12 +472,9 @@ def _zip_version(path: Path) -> str:
 
 
 def _member_bytes(given: Contribution, relative: str) -> bytes:
-    for root in given.roots:
-        node = root
-        for part in relative.split("/"):
-            node = node / part
-        if node.is_file():
-            return node.read_bytes()
+    for reader in given.roots:
+        if reader.exists(relative):
+            return reader.read(relative)
     raise FileNotFoundError(relative)
 
 

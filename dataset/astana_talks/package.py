@@ -1,15 +1,30 @@
-"""Finding a package's files: the shipped data, a folder, a descriptor or a zip.
+"""Finding and reading a package's files safely: the shipped data, a folder, a
+descriptor or a zip, whoever sent it.
 
-A package is read through an ``importlib.resources`` ``Traversable``: the data
-shipped inside the wheel, a folder (``pathlib.Path``) and a zip
-(``zipfile.Path``) all look the same to the code below.
+Nothing outside the package is ever read and nothing is fetched from the network:
+
+* paths in the descriptor (resources, schemas, dialects, licenses, sources) that are
+  absolute, climb out (``..``), use backslashes, drive letters, ``~``, environment
+  variables or ``file:`` are refused; so are URLs where the file would be read
+  (resources, schemas, dialects); license and source URLs are kept as text only;
+* in a folder, every file is resolved to its real path, which must stay inside the
+  package's folder (a symlink pointing out is refused);
+* in a zip, every member name and type is checked before anything is read, against
+  the :class:`Limits` on member count, total size and compression ratio, and only the
+  members the descriptor references are read;
+* the descriptor is parsed strictly: duplicate keys, ``NaN``/``Infinity``, numbers
+  of more than 100 digits, nesting deeper than the limit, a top level that is not an
+  object are each a clear error.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import stat
 import zipfile
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
@@ -20,9 +35,57 @@ from .problems import Problem, UnreadableInputError
 DESCRIPTOR = "datapackage.json"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Limits on what a package may make the reader do. Defaults are generous for
+    real data and small enough that a hostile file cannot exhaust the machine."""
+
+    descriptor_bytes: int = 10 * 2**20
+    """Largest datapackage.json read (10 MiB)."""
+    json_depth: int = 64
+    """Deepest nesting of objects and arrays in a descriptor."""
+    zip_members: int = 10_000
+    """Most members a zip may have."""
+    zip_bytes: int = 2 * 2**30
+    """Largest total uncompressed size of a zip's members (2 GiB)."""
+    zip_ratio: int = 200
+    """Largest compression ratio of a zip member (a zip bomb compresses far more)."""
+    cell_chars: int = 100_000
+    """Longest cell, in characters."""
+
+
+DEFAULT_LIMITS = Limits()
+
+
 def canonical_root() -> Traversable:
     """The data package shipped inside the installed ``astana_talks`` package."""
     return resources.files("astana_talks") / "_package"
+
+
+def _unsafe(message: str, file: str, value: str | None = None) -> UnreadableInputError:
+    return UnreadableInputError(Problem("unsafe-path", message, file=file, value=value))
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def unsafe_reason(path: str, url_allowed: bool = False) -> str | None:
+    """Why ``path`` may not be read from inside a package, or None when it may."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path) and not _DRIVE.match(path):
+        if url_allowed and re.match(r"^https?://", path):
+            return None
+        return "URLs and other schemes are not read (nothing is fetched from the network)"
+    if path.startswith(("/", "~")) or _DRIVE.match(path):
+        return "absolute and home-relative paths are refused"
+    if "\\" in path:
+        return "backslashes are refused: use '/'"
+    if "$" in path or "%" in path:
+        return "environment variables are refused"
+    if ".." in PurePosixPath(path).parts:
+        return "'..' would leave the package"
+    if not path or "\x00" in path:
+        return "the path is empty or holds a NUL character"
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,12 +95,71 @@ class PackageSource:
     root: Traversable
     label: str
     descriptor: dict[str, Any] | None
+    folder: Path | None = None
+    """The real path of the package's folder, for the symlink check."""
+    archive: zipfile.ZipFile | None = None
+    prefix: str = ""
+    """The folder of datapackage.json inside the zip."""
+    limits: Limits = field(default=DEFAULT_LIMITS)
 
-    def member(self, relative: str) -> Traversable:
+    def _where(self, relative: str) -> str:
+        return f"{self.label}/{relative}"
+
+    def _check(self, relative: str) -> None:
+        reason = unsafe_reason(relative)
+        if reason is not None:
+            raise _unsafe(f"{relative!r}: {reason}", self._where(relative), relative)
+
+    def exists(self, relative: str) -> bool:
+        """True when ``relative`` names a readable file of the package."""
+        self._check(relative)
+        if self.archive is not None:
+            return self.prefix + relative in self.archive.NameToInfo
         node = self.root
         for part in PurePosixPath(relative).parts:
             node = node / part
-        return node
+        return node.is_file()
+
+    def read(self, relative: str) -> bytes:
+        """The bytes of ``relative``, after the safety checks."""
+        self._check(relative)
+        where = self._where(relative)
+        if self.archive is not None:
+            try:
+                with self.archive.open(self.prefix + relative) as handle:
+                    data = handle.read(self.limits.zip_bytes + 1)
+            except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+                raise UnreadableInputError(
+                    Problem(
+                        "unreadable-input",
+                        f"cannot read {relative} from the zip: {error}",
+                        file=where,
+                    )
+                ) from error
+            if len(data) > self.limits.zip_bytes:
+                raise UnreadableInputError(
+                    Problem(
+                        "unreadable-input",
+                        f"{relative} is larger than the zip size limit",
+                        file=where,
+                    )
+                )
+            return data
+        if self.folder is not None:
+            real = (self.folder / relative).resolve()
+            if not real.is_relative_to(self.folder):
+                raise _unsafe(
+                    f"{relative} is a link to {real}, outside the package", where, relative
+                )
+        node = self.root
+        for part in PurePosixPath(relative).parts:
+            node = node / part
+        try:
+            return node.read_bytes()
+        except OSError as error:
+            raise UnreadableInputError(
+                Problem("unreadable-input", f"cannot read {relative}: {error.strerror}", file=where)
+            ) from error
 
     def table_path(self, table: str) -> str:
         """The package-relative path of ``table``'s CSV."""
@@ -49,78 +171,172 @@ class PackageSource:
         return f"data/{table}.csv"
 
 
-def _refuse(path: str, label: str) -> None:
-    pure = PurePosixPath(path)
-    if (
-        "://" in path
-        or path.startswith(("/", "~", "file:"))
-        or "\\" in path
-        or ".." in pure.parts
-        or (len(path) > 1 and path[1] == ":")
-    ):
-        raise UnreadableInputError(
-            Problem(
-                "unsafe-path",
-                f"resource path {path!r} is not a relative path inside the package",
-                file=f"{label}/{DESCRIPTOR}",
-                value=path,
-            )
+def _depth(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` outside strings."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 100:
+        raise ValueError(f"a number of {len(text)} digits is too large")
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    if len(text) > 100:
+        raise ValueError(f"a number of {len(text)} characters is too large")
+    return float(text)
+
+
+def parse_descriptor(data: bytes, where: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """A descriptor's JSON, strictly: raises :class:`UnreadableInputError` on anything odd."""
+
+    def invalid(reason: str) -> UnreadableInputError:
+        return UnreadableInputError(
+            Problem("invalid-descriptor", f"{DESCRIPTOR}: {reason}", file=where)
         )
 
-
-def _read_descriptor(node: Traversable, label: str) -> dict[str, Any]:
-    where = f"{label}/{DESCRIPTOR}"
+    if len(data) > limits.descriptor_bytes:
+        raise invalid(f"larger than {limits.descriptor_bytes} bytes")
     try:
-        descriptor = json.loads(node.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UnreadableInputError(
-            Problem("invalid-descriptor", f"cannot read {DESCRIPTOR}: {error}", file=where)
-        ) from error
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
-        raise UnreadableInputError(
-            Problem(
-                "invalid-descriptor",
-                "the descriptor must be an object with a resources list",
-                file=where,
-            )
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise invalid(f"byte {error.start} is not UTF-8") from error
+    if _depth(text) > limits.json_depth:
+        raise invalid(f"nested deeper than {limits.json_depth} levels")
+    try:
+        descriptor = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+            parse_int=_bounded_int,
+            parse_float=_bounded_float,
         )
-    for resource in descriptor.get("resources", []):
-        path = resource.get("path") if isinstance(resource, dict) else None
-        if isinstance(path, str):
-            _refuse(path, label)
+    except (ValueError, RecursionError) as error:
+        raise invalid(str(error)) from error
+    if not isinstance(descriptor, dict):
+        raise invalid(f"the top level is {type(descriptor).__name__}, not an object")
+    resources_ = descriptor.get("resources", [])
+    if not isinstance(resources_, list) or not all(isinstance(r, dict) for r in resources_):
+        raise invalid("resources must be a list of objects")
+    _check_paths(descriptor, where)
     return descriptor
 
 
-def open_package(path: str | Path | None = None) -> PackageSource:
+def _check_paths(descriptor: dict[str, Any], where: str) -> None:
+    """Refuse every unsafe path the descriptor names, before anything is read."""
+    found: list[tuple[str, Any, bool]] = []
+    for resource in descriptor.get("resources", []):
+        found.append(("resource path", resource.get("path"), False))
+        for key in ("schema", "dialect"):
+            if isinstance(resource.get(key), str):
+                found.append((f"resource {key}", resource[key], False))
+    for key in ("licenses", "sources"):
+        for entry in descriptor.get(key, []) if isinstance(descriptor.get(key), list) else []:
+            if isinstance(entry, dict):
+                found.append((f"{key} path", entry.get("path"), True))
+    for what, value, url_allowed in found:
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise _unsafe(f"{what} {value!r} must be one relative path", where, str(value))
+        reason = unsafe_reason(value, url_allowed)
+        if reason is not None:
+            raise _unsafe(f"{what} {value!r}: {reason}", where, value)
+
+
+def _open_zip(target: Path, label: str, limits: Limits) -> PackageSource:
+    def refuse(reason: str, code: str = "unreadable-input") -> UnreadableInputError:
+        return UnreadableInputError(Problem(code, f"{label}: {reason}", file=label))
+
+    try:
+        archive = zipfile.ZipFile(target)
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise refuse(f"not a readable zip ({error})") from error
+    if len(members) > limits.zip_members:
+        raise refuse(f"{len(members)} members, more than the limit of {limits.zip_members}")
+    total = 0
+    for member in members:
+        reason = unsafe_reason(member.filename.rstrip("/"))
+        if reason is not None:
+            raise refuse(f"member {member.filename!r}: {reason}", "unsafe-path")
+        if stat.S_ISLNK(member.external_attr >> 16):
+            raise refuse(f"member {member.filename!r} is a symbolic link", "unsafe-path")
+        total += member.file_size
+        if member.compress_size and member.file_size / member.compress_size > limits.zip_ratio:
+            ratio = member.file_size // member.compress_size
+            raise refuse(
+                f"member {member.filename!r} expands {ratio} times, "
+                f"more than the limit of {limits.zip_ratio} (a zip bomb?)"
+            )
+    if total > limits.zip_bytes:
+        raise refuse(f"{total} bytes uncompressed, more than the limit of {limits.zip_bytes}")
+    names = [m.filename for m in members if PurePosixPath(m.filename).name == DESCRIPTOR]
+    if len(names) != 1:
+        raise refuse(f"the zip must hold exactly one {DESCRIPTOR}, found {len(names)}")
+    prefix = names[0][: -len(DESCRIPTOR)]
+    inside: Traversable = zipfile.Path(archive, at=prefix)
+    source = PackageSource(inside, label, None, archive=archive, prefix=prefix, limits=limits)
+    descriptor = parse_descriptor(source.read(DESCRIPTOR), f"{label}/{DESCRIPTOR}", limits)
+    return PackageSource(inside, label, descriptor, archive=archive, prefix=prefix, limits=limits)
+
+
+def open_package(path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS) -> PackageSource:
     """Locate a package: ``None`` (the shipped data), a folder, a descriptor or a zip."""
     if path is None:
         root = canonical_root()
+        where = f"astana_talks/{DESCRIPTOR}"
         return PackageSource(
-            root, "astana_talks", _read_descriptor(root / DESCRIPTOR, "astana_talks")
+            root, "astana_talks", parse_descriptor((root / DESCRIPTOR).read_bytes(), where)
         )
     target = Path(path)
     label = str(target)
     if target.is_dir():
-        descriptor_node = target / DESCRIPTOR
-        descriptor = _read_descriptor(descriptor_node, label) if descriptor_node.is_file() else None
-        return PackageSource(target, label, descriptor)
+        folder = target.resolve()
+        source = PackageSource(target, label, None, folder=folder, limits=limits)
+        if not (target / DESCRIPTOR).is_file():
+            return source
+        descriptor = parse_descriptor(source.read(DESCRIPTOR), f"{label}/{DESCRIPTOR}", limits)
+        return PackageSource(target, label, descriptor, folder=folder, limits=limits)
     if target.is_file() and target.name.endswith(".json"):
+        parent = target.parent
+        source = PackageSource(parent, str(parent), None, folder=parent.resolve(), limits=limits)
+        descriptor = parse_descriptor(source.read(target.name), label, limits)
         return PackageSource(
-            target.parent, str(target.parent), _read_descriptor(target, str(target.parent))
+            parent, str(parent), descriptor, folder=parent.resolve(), limits=limits
         )
-    if target.is_file() and zipfile.is_zipfile(target):
-        archive = zipfile.ZipFile(target)
-        names = [n for n in archive.namelist() if PurePosixPath(n).name == DESCRIPTOR]
-        if len(names) != 1:
-            raise UnreadableInputError(
-                Problem(
-                    "unreadable-input",
-                    f"the zip must hold exactly one {DESCRIPTOR}, found {len(names)}",
-                    file=label,
-                )
-            )
-        inner = str(PurePosixPath(names[0]).parent)
-        inside: Traversable = zipfile.Path(archive, at="" if inner == "." else inner + "/")
-        return PackageSource(inside, label, _read_descriptor(inside / DESCRIPTOR, label))
+    if target.is_file() and target.suffix.lower() == ".zip":
+        return _open_zip(target, label, limits)
     reason = "does not exist" if not target.exists() else "is not a folder, datapackage.json or zip"
     raise UnreadableInputError(Problem("unreadable-input", f"{label} {reason}", file=label))

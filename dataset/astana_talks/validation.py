@@ -18,9 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources.abc import Traversable
 from itertools import pairwise
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,7 +44,8 @@ class Contribution:
     """What was given to validate: its tables and where its source texts live."""
 
     tables: dict[str, CsvTable] = field(default_factory=dict)
-    roots: list[Traversable] = field(default_factory=list)
+    roots: list[PackageSource] = field(default_factory=list)
+    """Where the contribution's other files (source texts) are read from, safely."""
     complete: bool = False
     """True for a package: it must hold together without the canonical data."""
     problems: list[Problem] = field(default_factory=list)
@@ -82,21 +82,21 @@ def _descriptor_problems(source: PackageSource) -> list[Problem]:
 
 
 def _read_package(source: PackageSource, contributed: bool = True) -> Contribution:
-    found = Contribution(roots=[source.root], complete=True)
+    found = Contribution(roots=[source], complete=True)
     if contributed and source.descriptor is not None:
         found.problems += _descriptor_problems(source)
     for table, model in TABLES.items():
         relative = source.table_path(table)
-        node = source.member(relative)
+
         file = f"{source.label}/{relative}"
-        if not node.is_file():
+        if not source.exists(relative):
             found.problems.append(
                 Problem(
                     "missing-table", f"no file {relative} for table {table}", file=file, table=table
                 )
             )
             continue
-        found.tables[table] = read_csv(model, node.read_bytes(), file)
+        found.tables[table] = read_csv(model, source.read(relative), file)
     return found
 
 
@@ -128,6 +128,10 @@ def _csv_table(path: Path, table: str | None) -> str:
     return name
 
 
+def _folder(path: Path) -> PackageSource:
+    return PackageSource(path, str(path), None, folder=path.resolve())
+
+
 def _is_package(path: Path) -> bool:
     return (path.is_dir() and (path / "datapackage.json").is_file()) or (
         path.is_file() and path.suffix.lower() in (".json", ".zip")
@@ -156,11 +160,11 @@ def gather(paths: Iterable[str | Path], table: str | None = None) -> Contributio
             if not candidates:
                 raise _unusable(target, f"{target} holds no CSV files and no datapackage.json")
             files += [(c, _csv_table(c, None)) for c in candidates]
-            found.roots.append(target)
+            found.roots.append(_folder(target))
         elif target.is_file() and target.suffix.lower() == ".csv":
             files.append((target, _csv_table(target, table)))
             parent = target.parent
-            found.roots.append(parent.parent if parent.name == "data" else parent)
+            found.roots.append(_folder(parent.parent if parent.name == "data" else parent))
         elif not target.exists():
             raise _unusable(target, f"{target} does not exist")
         else:
@@ -249,8 +253,8 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
         if not pattern.fullmatch(relative):
             continue  # reported as a pattern mismatch; never read an unchecked path
         where: dict[str, Any] = {"file": sources.file, "table": "sources", "row": int(line)}
-        node = next((n for n in (_member(r, relative) for r in roots) if n.is_file()), None)
-        if node is None:
+        reader = next((r for r in roots if r.exists(relative)), None)
+        if reader is None:
             problems.append(
                 Problem(
                     "source-text-missing",
@@ -263,7 +267,7 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
                 )
             )
             continue
-        data = node.read_bytes()
+        data = reader.read(relative)
         actual = hashlib.sha256(data).hexdigest()
         if actual != digest:
             problems.append(
@@ -280,13 +284,6 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
             continue
         texts[cells.get("source_id", "")] = data.decode("utf-8", errors="replace")
     return texts, problems
-
-
-def _member(root: Traversable, relative: str) -> Traversable:
-    node = root
-    for part in PurePosixPath(relative).parts:
-        node = node / part
-    return node
 
 
 def _check_quotes(
