@@ -146,7 +146,10 @@ def test_unreadable_paths_raise_unreadable_input(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInputError, match="does not exist"):
         astana_talks.load(tmp_path / "nothing")
     (tmp_path / "datapackage.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(UnreadableInputError, match=r"invalid-descriptor\] datapackage\.json: Expecting property name"):
+    with pytest.raises(
+        UnreadableInputError,
+        match=r"invalid-descriptor\] datapackage\.json: Expecting property name",
+    ):
         astana_talks.load(tmp_path)
 
 

@@ -63,13 +63,14 @@ def test_cli_json_reports_the_expected_problems_and_exit_status(
 ) -> None:
     monkeypatch.chdir(case)
     want = expected(case)
-    before = {p: p.read_bytes() for p in case.rglob("*") if p.is_file()}
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in case.rglob("*") if p.is_file()}
     result = CliRunner().invoke(cli, ["validate", "--format", "json", *want["args"]])
     assert result.exit_code == want["exit"], result.output
     report = json.loads(result.stdout)
     jsonschema.validate(report, SCHEMA)
     assert found(report["problems"]) == sorted(want["problems"], key=str)
-    assert {p: p.read_bytes() for p in case.rglob("*") if p.is_file()} == before
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in case.rglob("*") if p.is_file()}
+    assert after == before  # content, modification time, and no file added
     assert "Traceback" not in result.stderr
 
 

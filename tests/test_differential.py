@@ -55,7 +55,11 @@ def _breaking(column: Column) -> st.SearchStrategy[str]:
         options.append(st.just(""))
     if column.vocabulary is not None:
         allowed = set(column.enum or ())
-        text = st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=10)
+        text = st.text(
+            st.characters(exclude_characters="\x00", exclude_categories=("Cs",)),
+            min_size=1,
+            max_size=10,
+        )
         options.append(text.filter(lambda s: s not in allowed and s.strip() == s and s != ""))
     elif column.datatype == "integer":
         options.append(st.sampled_from(["x", "1.5", "one", "1e3"]))

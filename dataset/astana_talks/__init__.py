@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .dataset import Dataset, UnknownKeyError
 from .dates import PartialDate, Precision
 from .load import load
+from .package import Limits
 from .problems import InvalidDataError, Problem, Report, UnreadableInputError
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 
-def validate(*paths: str | Path, table: str | None = None) -> Report:
+def validate(*paths: str | Path, table: str | None = None, limits: Limits | None = None) -> Report:
     """Validate a contribution (no paths: the shipped data); see :mod:`astana_talks.validation`.
 
     Each path is a CSV file named after its table (or give ``table``), a folder of
@@ -35,7 +36,7 @@ def validate(*paths: str | Path, table: str | None = None) -> Report:
     """
     from .validation import validate as run
 
-    return run(*paths, table=table)
+    return run(*paths, table=table, limits=limits or Limits())
 
 
 def diff(*paths: str | Path, table: str | None = None) -> Diff:
@@ -49,6 +50,7 @@ def diff(*paths: str | Path, table: str | None = None) -> Diff:
 __all__ = [
     "Dataset",
     "InvalidDataError",
+    "Limits",
     "PartialDate",
     "Precision",
     "Problem",

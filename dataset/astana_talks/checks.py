@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from .cells import Suggester
 from .models import PATTERN_NAMES, Inferable, Round, anchored
+from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
 from .reading import CsvTable
 from .schemas import Column, columns
@@ -147,7 +148,44 @@ def _cell_rules(
         )
 
 
-def check_cells(t: CsvTable) -> tuple[list[Problem], Failed]:
+#: Characters that do not show: zero-width spaces and joiners, bidirectional controls,
+#: the soft hyphen, the byte-order mark.
+INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+FORMULA = "^[=+\\-@\t\r]"
+
+
+def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> Iterator[Problem]:
+    """Invisible characters, text not in NFC, values a spreadsheet would run as a formula."""
+    hidden = ok & _mask(pc.match_substring_regex(cells, INVISIBLE))
+    yield from _problems(
+        t,
+        hidden,
+        column.name,
+        "invisible-character",
+        "the value holds an invisible character (zero-width or bidirectional control)",
+        "delete it unless the source has it",
+    )
+    decomposed = ok & ~hidden & _mask(pc.not_equal(pc.utf8_normalize(cells, "NFC"), cells))
+    yield from _problems(
+        t,
+        decomposed,
+        column.name,
+        "not-nfc",
+        "the text is not in Unicode normal form C",
+        "save the text NFC-normalised (most editors do)",
+    )
+    formula = ok & _mask(pc.match_substring_regex(cells, FORMULA))
+    yield from _problems(
+        t,
+        formula,
+        column.name,
+        "formula-like",
+        "a spreadsheet would run this value as a formula",
+        "exports for spreadsheets prefix it with an apostrophe; check it is meant",
+    )
+
+
+def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Problem], Failed]:
     """Types, required values, vocabularies, patterns, ranges and dates, column by column."""
     problems: list[Problem] = []
     failed: Failed = {}
@@ -155,7 +193,16 @@ def check_cells(t: CsvTable) -> tuple[list[Problem], Failed]:
         if column.name not in t.columns:
             continue
         cells = t.columns[column.name]
-        bad = np.zeros(len(t), dtype=bool)
+        bad = _mask(pc.greater(pc.utf8_length(cells), limits.cell_chars))
+        problems += _problems(
+            t,
+            bad,
+            column.name,
+            "cell-too-large",
+            lambda v: (
+                f"the cell has {len(v)} characters, more than the limit of {limits.cell_chars}"
+            ),
+        )
         if column.required:
             missing = _mask(pc.equal(cells, ""))
             problems += _problems(
@@ -166,6 +213,8 @@ def check_cells(t: CsvTable) -> tuple[list[Problem], Failed]:
             fresh = mask & ~bad  # one problem per cell: the first rule it breaks
             problems += _problems(t, fresh, column.name, code, message, hint)
             bad |= fresh
+        if column.datatype == "string" and column.vocabulary is None and not column.partial_date:
+            problems += _text_warnings(t, column, cells, ~bad & _mask(pc.not_equal(cells, "")))
         failed[column.name] = bad
     return problems, failed
 
@@ -319,6 +368,26 @@ def check_duplicates(t: CsvTable) -> list[Problem]:
     keys = joined(t, key)
     repeated, codes, first = _first_occurrences(keys)
     field = key[0] if len(key) == 1 else None
+    # keys that differ only by invisible characters or Unicode normalisation look the same
+    seen_keys = pc.utf8_normalize(pc.replace_substring_regex(keys, INVISIBLE, ""), "NFC")
+    lookalike, look_codes, look_first = _first_occurrences(seen_keys)
+    for index in np.flatnonzero(lookalike & ~repeated & ~same_row):
+        value = keys[int(index)].as_py()
+        problems.append(
+            Problem(
+                "duplicate-key",
+                f"primary key {value!r} differs from row "
+                f"{int(t.lines[look_first[look_codes[index]]])} only by invisible characters "
+                "or Unicode normalisation",
+                file=t.file,
+                table=t.table,
+                row=int(t.lines[index]),
+                field=field,
+                column=t.position(field) if field else None,
+                value=value,
+                hint="remove the invisible characters; the two keys are the same",
+            )
+        )
     for index in np.flatnonzero(repeated & ~same_row):
         value = keys[int(index)].as_py()
         problems.append(

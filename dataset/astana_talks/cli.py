@@ -16,6 +16,7 @@ from . import __version__
 from .changes import diff
 from .dataset import Dataset, UnknownKeyError
 from .load import load
+from .package import Limits
 from .problems import InvalidDataError, Report, UnreadableInputError
 from .render import github, human
 from .validation import validate as validate_package
@@ -148,6 +149,10 @@ def show_round(number: int, path: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the JSON report to this file (atomically).",
 )
+@click.option("--max-zip-bytes", type=click.IntRange(min=1), help="Zip: most uncompressed bytes.")
+@click.option("--max-zip-ratio", type=click.IntRange(min=1), help="Zip: highest compression ratio.")
+@click.option("--max-zip-members", type=click.IntRange(min=1), help="Zip: most members.")
+@click.option("--max-cell-chars", type=click.IntRange(min=1), help="Longest cell in characters.")
 def validate(
     paths: tuple[Path, ...],
     table: str | None,
@@ -155,6 +160,10 @@ def validate(
     strict: bool,
     limit: int | None,
     output: Path | None,
+    max_zip_bytes: int | None,
+    max_zip_ratio: int | None,
+    max_zip_members: int | None,
+    max_cell_chars: int | None,
 ) -> None:
     """Validate a contribution and report every problem with file, row and column.
 
@@ -169,7 +178,14 @@ def validate(
         astana-talks validate participants.csv rounds.csv
         astana-talks validate --format json contribution/ > report.json
     """
-    report = validate_package(*paths, table=table)
+    given = {
+        "zip_bytes": max_zip_bytes,
+        "zip_ratio": max_zip_ratio,
+        "zip_members": max_zip_members,
+        "cell_chars": max_cell_chars,
+    }
+    limits = Limits(**{k: v for k, v in given.items() if v is not None})
+    report = validate_package(*paths, table=table, limits=limits)
     if output is not None:
         from .generate import write_atomically
 

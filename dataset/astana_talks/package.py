@@ -161,14 +161,17 @@ class PackageSource:
                 Problem("unreadable-input", f"cannot read {relative}: {error.strerror}", file=where)
             ) from error
 
-    def table_path(self, table: str) -> str:
-        """The package-relative path of ``table``'s CSV."""
+    def resource(self, table: str) -> dict[str, Any]:
+        """The descriptor's resource for ``table`` (empty when there is none)."""
         for resource in (self.descriptor or {}).get("resources", []):
             if isinstance(resource, dict) and resource.get("name") == table:
-                path = resource.get("path")
-                if isinstance(path, str):
-                    return path
-        return f"data/{table}.csv"
+                return resource
+        return {}
+
+    def table_path(self, table: str) -> str:
+        """The package-relative path of ``table``'s CSV."""
+        path = self.resource(table).get("path")
+        return path if isinstance(path, str) else f"data/{table}.csv"
 
 
 def _depth(text: str) -> int:

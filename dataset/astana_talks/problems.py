@@ -44,6 +44,11 @@ CODES: Mapping[str, Code] = {
     ),
     "unknown-table": Code("error", "A CSV's name is not a table of the dataset (use --table)."),
     "missing-table": Code("error", "A table of the dataset has no file in the package."),
+    "bytes-mismatch": Code("error", "A file's size differs from the descriptor's 'bytes'."),
+    "hash-mismatch": Code("error", "A file's hash differs from the descriptor's 'hash'."),
+    "hash-unverifiable": Code(
+        "error", "The descriptor's 'hash' uses an algorithm that cannot be checked."
+    ),
     # file
     "encoding-error": Code("error", "The file is not valid UTF-8."),
     "byte-order-mark": Code("warning", "The file starts with a UTF-8 byte-order mark."),
@@ -70,6 +75,10 @@ CODES: Mapping[str, Code] = {
     "invalid-date": Code(
         "error", "A cell is not a real partial date (YYYY, YYYY-MM or YYYY-MM-DD)."
     ),
+    "cell-too-large": Code("error", "A cell is longer than the limit (100,000 characters)."),
+    "invisible-character": Code("warning", "A value holds an invisible character."),
+    "not-nfc": Code("warning", "Text is not in Unicode normal form C."),
+    "formula-like": Code("warning", "A value starts like a spreadsheet formula (=, +, -, @)."),
     # rows
     "row-rule": Code("error", "The values of a row contradict each other (end before start, ...)."),
     "date-precision": Code("warning", "A row's start and end dates have different precisions."),

@@ -30,7 +30,7 @@ from .cells import Suggester, suggest
 from .checks import check_cells, check_duplicates, check_rows, joined
 from .models import TABLES, Evidenced
 from .names import normalize_name
-from .package import PackageSource, open_package
+from .package import DEFAULT_LIMITS, Limits, PackageSource, open_package
 from .problems import Problem, Report, UnreadableInputError
 from .reading import CsvTable, read_csv
 from .vocabularies import Role
@@ -49,6 +49,7 @@ class Contribution:
     complete: bool = False
     """True for a package: it must hold together without the canonical data."""
     problems: list[Problem] = field(default_factory=list)
+    limits: Limits = DEFAULT_LIMITS
 
 
 def _folded(text: str) -> str:
@@ -73,8 +74,12 @@ def _descriptor_problems(source: PackageSource) -> list[Problem]:
     """The Data Package standard's rules for the descriptor, checked by Frictionless."""
     from frictionless import Package
 
-    report = Package.validate_descriptor(source.descriptor or {})
     file = f"{source.label}/datapackage.json"
+    try:
+        report = Package.validate_descriptor(source.descriptor or {})
+    except Exception as error:  # Frictionless itself fails on some malformed descriptors
+        message = f"the descriptor is too malformed to check: {type(error).__name__}: {error}"
+        return [Problem("descriptor-error", message, file=file)]
     return [
         Problem("descriptor-error", f"{error.type}: {error.note}", file=file)
         for error in report.errors
@@ -82,7 +87,7 @@ def _descriptor_problems(source: PackageSource) -> list[Problem]:
 
 
 def _read_package(source: PackageSource, contributed: bool = True) -> Contribution:
-    found = Contribution(roots=[source], complete=True)
+    found = Contribution(roots=[source], complete=True, limits=source.limits)
     if contributed and source.descriptor is not None:
         found.problems += _descriptor_problems(source)
     for table, model in TABLES.items():
@@ -96,8 +101,55 @@ def _read_package(source: PackageSource, contributed: bool = True) -> Contributi
                 )
             )
             continue
-        found.tables[table] = read_csv(model, source.read(relative), file)
+        data = source.read(relative)
+        found.problems += _integrity(source.resource(table), data, file)
+        found.tables[table] = read_csv(model, data, file)
     return found
+
+
+HASHES = ("md5", "sha1", "sha256", "sha512")
+
+
+def _integrity(resource: Mapping[str, Any], data: bytes, file: str) -> list[Problem]:
+    """The descriptor's ``bytes`` and ``hash`` for a resource, checked: never skipped."""
+    problems = []
+    size = resource.get("bytes")
+    if size is not None and size != len(data):
+        problems.append(
+            Problem(
+                "bytes-mismatch",
+                f"the descriptor says {size!r} bytes, the file has {len(data)}",
+                file=file,
+                value=str(size),
+            )
+        )
+    declared = resource.get("hash")
+    if declared is None:
+        return problems
+    text = str(declared)
+    algorithm, _, digest = text.rpartition(":") if ":" in text else ("md5", "", text)
+    if algorithm not in HASHES or not isinstance(declared, str):
+        problems.append(
+            Problem(
+                "hash-unverifiable",
+                f"the hash {text!r} uses an algorithm the validator "
+                f"cannot check (it knows {', '.join(HASHES)})",
+                file=file,
+                value=text,
+            )
+        )
+    elif hashlib.new(algorithm, data).hexdigest() != digest.lower():
+        problems.append(
+            Problem(
+                "hash-mismatch",
+                f"the file's {algorithm} is {hashlib.new(algorithm, data).hexdigest()}, "
+                f"the descriptor says {digest}",
+                file=file,
+                value=text,
+                hint="the file changed after the descriptor was written",
+            )
+        )
+    return problems
 
 
 @cache
@@ -138,7 +190,9 @@ def _is_package(path: Path) -> bool:
     )
 
 
-def gather(paths: Iterable[str | Path], table: str | None = None) -> Contribution:
+def gather(
+    paths: Iterable[str | Path], table: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Contribution:
     """Read what ``paths`` name; raises :class:`UnreadableInputError` for unusable input."""
     targets = [Path(p) for p in paths]
     if not targets:
@@ -149,10 +203,10 @@ def gather(paths: Iterable[str | Path], table: str | None = None) -> Contributio
                 targets[0],
                 "a package (datapackage.json, zip or its folder) must be validated alone",
             )
-        return _read_package(open_package(targets[0]))
+        return _read_package(open_package(targets[0], limits))
     if table is not None and (len(targets) != 1 or targets[0].is_dir()):
         raise _unusable(targets[0], "--table names the table of a single CSV file")
-    found = Contribution()
+    found = Contribution(limits=limits)
     files: list[tuple[Path, str]] = []
     for target in targets:
         if target.is_dir():
@@ -496,7 +550,7 @@ def check(given: Contribution) -> Report:
     failed: dict[str, Any] = {}
     for table, t in given.tables.items():
         problems += t.problems
-        cell_problems, failed[table] = check_cells(t)
+        cell_problems, failed[table] = check_cells(t, given.limits)
         problems += cell_problems
         problems += check_rows(t, failed[table])
         problems += check_duplicates(t)
@@ -518,7 +572,9 @@ def _in_reading_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (files[p.file], p.row or 0, p.column or 0))
 
 
-def validate(*paths: str | Path, table: str | None = None) -> Report:
+def validate(
+    *paths: str | Path, table: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Report:
     """Validate a contribution (no paths: the canonical data) and return the report.
 
     Each path is a CSV file (its table named by the file, or by ``table``), a folder
@@ -527,6 +583,6 @@ def validate(*paths: str | Path, table: str | None = None) -> Report:
     False) rather than an exception. Nothing is ever written.
     """
     try:
-        return check(gather(paths, table))
+        return check(gather(paths, table, limits))
     except UnreadableInputError as error:
         return Report.of([error.problem])
