@@ -174,3 +174,11 @@ def test_a_resource_path_outside_the_package_is_refused(package_copy: Path) -> N
     replace_in(package_copy / "datapackage.json", '"data/figures.csv"', '"../figures.csv"')
     [problem] = astana_talks.validate(package_copy).problems
     assert (problem.code, problem.value) == ("unsafe-path", "../figures.csv")
+
+
+def test_a_table_missing_columns_does_not_break_the_cross_table_rules(package_copy: Path) -> None:
+    # found by tools/fuzz.py: rules reading rows crashed on a header without 'name'
+    replace_in(package_copy / "data" / "actors.csv", "actor_id,name,kind", "actor_id,nme,kind")
+    found = [(code, table, row, field) for code, table, row, field in _found(package_copy)]
+    assert ("missing-column", "actors", 1, "name") in found
+    assert ("extra-column", "actors", 1, "nme") in found

@@ -60,9 +60,10 @@ class CsvTable:
         return found
 
     def rows(self) -> list[dict[str, str]]:
-        """Every row as a dict of text cells (for small tables and for building models)."""
-        names = list(self.columns)
-        values = [self.columns[n].to_pylist() for n in names]
+        """Every row as a dict of text cells, one per column of the table (empty where
+        the file lacks the column): for small tables and for building models."""
+        names = list(self.model.columns())
+        values = [self.column(n).to_pylist() for n in names]
         return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
 
 
