@@ -112,10 +112,12 @@ def test_parquet_has_the_schema_types_and_duckdb_reads_it(release: Path, ds: Dat
                 assert kind == pa.string(), column.name
     frame = pq.read_table(folder / "rounds.parquet").to_pandas()
     assert frame["start_date"].tolist() == ["2023-06", "2024-01-24"]  # precision kept
-    rows = duckdb.sql(
+    relation = duckdb.sql(
         f"select actor_id from '{folder / 'participants.parquet'}' "
         "where round_number = 21 and role = 'observer' order by actor_id"
-    ).fetchall()
+    )
+    assert relation is not None
+    rows = relation.fetchall()
     assert rows == [("iraq",), ("jordan",), ("lebanon",), ("united-nations",)]
 
 

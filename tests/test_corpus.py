@@ -26,7 +26,8 @@ SCHEMA = json.loads(
 
 
 def expected(case: Path) -> dict[str, Any]:
-    return json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    return found
 
 
 def found(problems: list[dict[str, Any]]) -> list[list[Any]]:

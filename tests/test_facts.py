@@ -71,6 +71,8 @@ FACTS: list[tuple[str, Callable[[Dataset], bool]]] = [
             (r := ds.round(21)).city == "Astana"
             and r.country == "KAZ"
             and (str(r.start_date), str(r.end_date)) == ("2024-01-24", "2024-01-25")
+            and r.end_date is not None
+            and r.start_date is not None
             and (r.end_date.earliest() - r.start_date.earliest()).days == 1
             and "start_date" in r.inferred()
         ),

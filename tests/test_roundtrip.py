@@ -99,7 +99,7 @@ def _breaking(column: Column) -> st.SearchStrategy[str] | None:
     if column.vocabulary is not None:
         allowed = set(column.enum or ())
         text = st.text(
-            st.characters(exclude_characters="\x00", exclude_categories=("Cs",)),
+            st.characters(codec="utf-8", exclude_characters="\x00"),
             min_size=1,
             max_size=12,
         )

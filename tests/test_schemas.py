@@ -13,7 +13,7 @@ import pytest
 
 import astana_talks
 from astana_talks.generate import drifted, expected_files
-from astana_talks.models import MODELS
+from astana_talks.models import MODELS, Record
 from astana_talks.schemas import DATA_PACKAGE_PROFILE, columns
 
 from .helpers import ROOT
@@ -41,7 +41,7 @@ def test_generated_schema_files_are_the_descriptor_resources() -> None:
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
-def test_csv_header_is_the_model_columns(model: type) -> None:
+def test_csv_header_is_the_model_columns(model: type[Record]) -> None:
     with (ROOT / "data" / f"{model.table}.csv").open(encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     assert tuple(header) == model.columns()
@@ -49,7 +49,7 @@ def test_csv_header_is_the_model_columns(model: type) -> None:
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
-def test_schema_fields_match_model_fields(model: type) -> None:
+def test_schema_fields_match_model_fields(model: type[Record]) -> None:
     schema = json.loads((ROOT / "schemas" / f"{model.table}.json").read_text(encoding="utf-8"))
     assert [f["name"] for f in schema["fields"]] == list(model.columns())
     for field, column in zip(schema["fields"], columns(model), strict=True):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import astana_talks
-from astana_talks.models import MODELS, TABLES
+from astana_talks.models import MODELS, TABLES, Record
 
 from .helpers import ROOT, replace_in
 
@@ -34,13 +34,13 @@ def test_canonical_data_is_valid() -> None:
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
-def test_primary_keys_are_unique_in_the_csv(model: type) -> None:
+def test_primary_keys_are_unique_in_the_csv(model: type[Record]) -> None:
     frame = pd.read_csv(ROOT / "data" / f"{model.table}.csv", dtype=str, keep_default_na=False)
     assert not frame.duplicated(list(model.primary_key)).any()
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
-def test_foreign_keys_resolve_in_the_csv(model: type) -> None:
+def test_foreign_keys_resolve_in_the_csv(model: type[Record]) -> None:
     frame = pd.read_csv(ROOT / "data" / f"{model.table}.csv", dtype=str, keep_default_na=False)
     for column, target in model.foreign_keys.items():
         (key,) = TABLES[target].primary_key
