@@ -117,8 +117,6 @@ def _field_descriptor(column: Column) -> dict[str, Any]:
     if column.datatype == "boolean":
         descriptor["trueValues"] = ["true"]
         descriptor["falseValues"] = ["false"]
-    if column.datatype == "integer":
-        descriptor["bareNumber"] = False
     constraints: dict[str, Any] = {}
     if column.required:
         constraints["required"] = True
