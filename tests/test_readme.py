@@ -43,3 +43,11 @@ def test_the_readme_opens_with_the_two_commands() -> None:
     assert 'pip install -e ".[test]"' in install_and_test
     assert "pytest" in install_and_test
     assert README.index(first.group(0)) < 40
+
+
+def test_the_citation_in_the_readme_names_the_current_version() -> None:
+    import astana_talks
+
+    assert f"(version {astana_talks.__version__})" in README
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'version: "{astana_talks.__version__}"' in cff
