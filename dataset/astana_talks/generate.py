@@ -298,19 +298,19 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _differing(expected: dict[Path, str]) -> list[Path]:
+    return [p for p, text in expected.items() if not p.is_file() or p.read_bytes() != text.encode()]
+
+
 def drifted(root: Path) -> list[Path]:
     """The generated files whose content differs from what the models generate."""
-    return [
-        path
-        for path, text in expected_files(root).items()
-        if not path.is_file() or path.read_bytes() != text.encode("utf-8")
-    ]
+    return _differing(expected_files(root))
 
 
 def generate(root: Path) -> list[Path]:
     """Rewrite the generated files that drifted; returns them."""
     expected = expected_files(root)
-    changed = drifted(root)
+    changed = _differing(expected)
     for path in changed:
         write_atomically(path, expected[path])
     return changed

@@ -92,7 +92,6 @@ def _read_package(source: PackageSource, contributed: bool = True) -> Contributi
         found.problems += _descriptor_problems(source)
     for table, model in TABLES.items():
         relative = source.table_path(table)
-
         file = f"{source.label}/{relative}"
         if not source.exists(relative):
             found.problems.append(
