@@ -22,17 +22,9 @@ import pytest
 from astana_talks.cells import parse_row
 from astana_talks.models import TABLES
 
-from .helpers import ROOT
+from .helpers import CELL_CODES, ROOT
 
 CORPUS = Path(__file__).parent / "corpus"
-CELL_CODES = {
-    "type-error",
-    "pattern-mismatch",
-    "not-in-vocabulary",
-    "out-of-range",
-    "invalid-date",
-    "required-value",
-}
 FRICTIONLESS_ACCEPTS = {"+21", "021", " 21", "7_000_000", "\u0662\u0661", "2023-02-29"}
 
 

@@ -21,16 +21,8 @@ import astana_talks
 from astana_talks.models import TABLES
 from astana_talks.schemas import Column, columns
 
-from .helpers import ROOT
+from .helpers import CELL_CODES, ROOT
 
-CELL_CODES = {
-    "type-error",
-    "pattern-mismatch",
-    "not-in-vocabulary",
-    "out-of-range",
-    "invalid-date",
-    "required-value",
-}
 TABLE_NAMES = [
     "actors",
     "actor_names",
