@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import astana_talks
 from astana_talks.models import MODELS, TABLES, Record
@@ -182,3 +184,16 @@ def test_a_table_missing_columns_does_not_break_the_cross_table_rules(package_co
     found = [(code, table, row, field) for code, table, row, field in _found(package_copy)]
     assert ("missing-column", "actors", 1, "name") in found
     assert ("extra-column", "actors", 1, "nme") in found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12) | st.from_regex(r"[ -~]{0,12}", fullmatch=True), max_size=20))
+def test_column_wise_name_folding_equals_resolve_actors(names: list[str]) -> None:
+    import pyarrow as pa
+
+    from astana_talks.names import normalize_name
+    from astana_talks.validation import _normalized
+
+    cells = [n for n in names if not any("\ud800" <= c <= "\udfff" for c in n)]
+    folded = _normalized(pa.array(cells, pa.string())).to_pylist()
+    assert folded == [normalize_name(n) for n in cells]
