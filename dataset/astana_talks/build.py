@@ -65,14 +65,12 @@ class Release:
 # -- inputs ----------------------------------------------------------------------
 
 
-def _version(given: Contribution, path: Path | None) -> str:
+def _version(given: Contribution) -> str:
+    """The version a package's descriptor gives, else the Python package's."""
     from . import __version__
 
-    if path is None:
-        return __version__
-    descriptor = path / "datapackage.json" if path.is_dir() else path
-    if descriptor.suffix == ".json" and descriptor.is_file():
-        version = json.loads(descriptor.read_text(encoding="utf-8")).get("version")
+    for reader in given.roots:
+        version = (reader.descriptor or {}).get("version")
         if isinstance(version, str):
             return version
     return __version__
@@ -379,7 +377,7 @@ def build(
     if missing:
         problems = [Problem("missing-table", f"no table {t}", table=t) for t in missing]
         raise BuildError("the package lacks tables", Report.of(problems))
-    version = _version(given, source_path)
+    version = _version(given)
     records = _records(given)
     sources = [r for r in records["sources"] if isinstance(r, Source)]
     root = Path(__file__).resolve().parent.parent.parent if source_path is None else source_path
@@ -388,11 +386,7 @@ def build(
     old_version, changes = None, Diff(())
     if previous is not None:
         old = gather([Path(previous)])
-        old_version = (
-            _version(old, Path(previous))
-            if Path(previous).suffix != ".zip"
-            else _zip_version(Path(previous))
-        )
+        old_version = _version(old)
         changes = compare(old, given)
         reason = check_version(old_version, version, required_bump(old, given, changes))
         if reason is not None:
@@ -460,15 +454,6 @@ def build(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Release(version, final_zip, final_folder, changes)
-
-
-def _zip_version(path: Path) -> str:
-    with zipfile.ZipFile(path) as archive:
-        names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "datapackage.json"]
-        version = json.loads(archive.read(names[0])).get("version") if names else None
-    if not isinstance(version, str):
-        raise ValueError(f"{path} has no version in its datapackage.json")
-    return version
 
 
 def _member_bytes(given: Contribution, relative: str) -> bytes:

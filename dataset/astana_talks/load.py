@@ -59,8 +59,7 @@ def load(path: str | Path | None = None) -> Dataset:
     global _canonical
     if path is not None:
         given = gather([path])
-        if not given.complete:
-            given.complete = True  # a folder of CSVs loads as a whole dataset
+        given.complete = True  # a folder of CSVs loads as a whole dataset
         return _build(given)
     with _lock:
         if _canonical is None:

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .cells import suggest
 from .models import Record
 from .problems import Problem
 
@@ -133,8 +134,6 @@ def _header_problems(
                 )
             )
         elif name not in expected:
-            from .cells import suggest
-
             problems.append(
                 Problem(
                     "extra-column",
