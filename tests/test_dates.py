@@ -77,3 +77,54 @@ def test_order_is_total_and_consistent_with_bounds(a: PartialDate, b: PartialDat
 def test_pydantic_rejects_a_padded_day_for_a_month() -> None:
     with pytest.raises(ValidationError):
         Holder.model_validate({"when": "2023-06-00"})
+
+
+def _every_candidate() -> list[str]:
+    """Every year alone, with February, with 28 and 29 February and 31 December, and
+    every month/day pair from 00 to 32 in years that test the leap rules."""
+    texts = [
+        f"{y:04d}{tail}"
+        for y in range(10_000)
+        for tail in ("", "-02", "-02-28", "-02-29", "-12-31")
+    ]
+    texts += [
+        f"{y:04d}-{m:02d}-{d:02d}"
+        for y in (1, 4, 100, 400, 1900, 2000, 2023, 2024, 9996, 9999)
+        for m in range(14)
+        for d in range(33)
+    ]
+    return texts
+
+
+def _is_partial_date(text: str) -> bool:
+    try:
+        PartialDate(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_the_schema_pattern_accepts_exactly_the_real_dates() -> None:
+    # The pattern goes into the Table Schemas (Frictionless reads it with Python re)
+    # and into the columnar checks (pyarrow reads it with RE2): all three must agree
+    # with the PartialDate constructor on every candidate, leap years included.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = _every_candidate()
+    constructor = [_is_partial_date(t) for t in texts]
+    python_re = [re.fullmatch(PARTIAL_DATE_PATTERN, t) is not None for t in texts]
+    re2 = pc.match_substring_regex(pa.array(texts), PARTIAL_DATE_PATTERN).to_pylist()
+    assert python_re == constructor
+    assert re2 == constructor
+    # an independent oracle: the standard library's calendar of real days
+    assert constructor == [_real_by_datetime(t) for t in texts]
+
+
+def _real_by_datetime(text: str) -> bool:
+    padded = text + "-01-01"[: 10 - len(text)] if len(text) < 10 else text
+    try:
+        dt.date.fromisoformat(padded)
+    except ValueError:
+        return False
+    return len(text) in (4, 7, 10)

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from .cells import Suggester
+from .dates import PARTIAL_DATE_SHAPE
 from .models import PATTERN_NAMES, Inferable, Round, anchored
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
@@ -108,22 +109,15 @@ def _cell_rules(
         )
     elif column.partial_date:
         assert column.pattern is not None
-        shaped = pc.match_substring_regex(cells, anchored(column.pattern))
+        shaped = pc.match_substring_regex(cells, anchored(PARTIAL_DATE_SHAPE))
         yield (
             _mask(pc.and_(filled, pc.invert(shaped))),
             "invalid-date",
             (lambda v: f"{v!r} is not a partial date: write YYYY, YYYY-MM or YYYY-MM-DD"),
             None,
         )
-        days = pc.and_(shaped, pc.equal(pc.utf8_length(cells), 10))
-        candidates = pc.if_else(days, cells, "2000-01-01")
-        parsed = pc.strptime(candidates, format="%Y-%m-%d", unit="s", error_is_null=True)
-        # strptime rolls 2023-02-30 over to March: a real day prints back unchanged
-        printed = pc.strftime(parsed, format="%Y-%m-%d")
-        unreal = pc.or_(
-            pc.and_(days, pc.fill_null(pc.not_equal(printed, candidates), True)),
-            pc.and_(shaped, pc.starts_with(cells, "0000")),
-        )
+        real = pc.match_substring_regex(cells, anchored(column.pattern))
+        unreal = pc.and_(shaped, pc.invert(real))
         yield _mask(unreal), "invalid-date", (lambda v: f"{v!r} is not a real date"), None
     elif column.pattern is not None:
         matches = pc.match_substring_regex(cells, anchored(column.pattern))

@@ -29,9 +29,23 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-#: The rule for a partial date, shared by the Pydantic type and the Table Schemas.
-PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
-_PATTERN = re.compile(PARTIAL_DATE_PATTERN)
+#: The shape of a partial date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, real or not.
+PARTIAL_DATE_SHAPE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"  # not 0000
+_MONTH_AND_DAY = (
+    "(0[13578]|1[02])(-(0[1-9]|[12][0-9]|3[01]))?"
+    "|(0[469]|11)(-(0[1-9]|[12][0-9]|30))?"
+    "|02(-(0[1-9]|1[0-9]|2[0-8]))?"
+)
+_MULTIPLE_OF_4 = "(0[48]|[2468][048]|[13579][26])"  # 04 .. 96 (00 is handled apart)
+_LEAP_YEAR = f"([0-9]{{2}}{_MULTIPLE_OF_4}|{_MULTIPLE_OF_4}00)"  # Gregorian, 0000 excluded
+
+#: A real partial date (year 0001-9999, 29 February only in leap years), written so
+#: that Python ``re``, RE2 (pyarrow) and Frictionless read it the same way. The
+#: Pydantic type and the Table Schemas share it, so both accept exactly the same cells.
+PARTIAL_DATE_PATTERN = f"^({_YEAR}(-({_MONTH_AND_DAY}))?|{_LEAP_YEAR}-02-29)$"
+_SHAPE = re.compile(PARTIAL_DATE_SHAPE)
 
 
 class Precision(str, Enum):
@@ -53,7 +67,7 @@ class PartialDate:
     day: int | None
 
     def __init__(self, text: str) -> None:
-        if not isinstance(text, str) or not _PATTERN.fullmatch(text):
+        if not isinstance(text, str) or not _SHAPE.fullmatch(text):
             raise ValueError(f"{text!r} is not a partial date: write YYYY, YYYY-MM or YYYY-MM-DD")
         parts = [int(part) for part in text.split("-")]
         year = parts[0]
