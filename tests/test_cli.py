@@ -57,6 +57,14 @@ def test_validate_invalid_data_exits_1_with_locations_on_stderr(package_copy: Pa
     ]
 
 
+def test_refused_input_exits_2_and_says_refused_not_invalid(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a table\n", encoding="utf-8")
+    code, out, err = run("validate", str(notes))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == "refused: 1 error(s), 0 warning(s) in 1 file(s)"
+
+
 def test_validate_json_is_machine_readable(package_copy: Path) -> None:
     replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
     code, out, _ = run("validate", "--format", "json", str(package_copy))

@@ -44,7 +44,8 @@ def human(report: Report, limit: int | None = None, style: Style = _plain) -> st
         more = len(report.problems) - len(shown)
         lines.append(f"... and {more} more problem(s) not shown: this report is partial")
     files = len({p.file for p in report.problems})
-    verdict = "valid" if report.valid else "invalid"
+    # exit 2 (refused or unreadable input) reads differently from exit 1 (invalid data)
+    verdict = "refused" if not report.usable else "valid" if report.valid else "invalid"
     lines.append(
         f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
         f"in {files} file(s)"
