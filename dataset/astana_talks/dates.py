@@ -42,8 +42,9 @@ _MULTIPLE_OF_4 = "(0[48]|[2468][048]|[13579][26])"  # 04 .. 96 (00 is handled ap
 _LEAP_YEAR = f"([0-9]{{2}}{_MULTIPLE_OF_4}|{_MULTIPLE_OF_4}00)"  # Gregorian, 0000 excluded
 
 #: A real partial date (year 0001-9999, 29 February only in leap years), written so
-#: that Python ``re``, RE2 (pyarrow) and Frictionless read it the same way. The
-#: Pydantic type and the Table Schemas share it, so both accept exactly the same cells.
+#: that Python ``re``, RE2 (pyarrow) and Frictionless read it the same way. It is the
+#: pattern of the type's JSON Schema and of the Table Schemas; tests/test_dates.py holds
+#: it equal to the constructor's verdict on every year, month and day.
 PARTIAL_DATE_PATTERN = f"^({_YEAR}(-({_MONTH_AND_DAY}))?|{_LEAP_YEAR}-02-29)$"
 _SHAPE = re.compile(PARTIAL_DATE_SHAPE)
 
