@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -11,6 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import astana_talks
 from astana_talks import Dataset
@@ -18,8 +23,9 @@ from astana_talks.build import BuildError, build, check_version
 from astana_talks.cli import cli
 from astana_talks.models import MODELS
 from astana_talks.schemas import columns
+from astana_talks.spreadsheet import FORMULA, neutralise
 
-from .helpers import replace_in
+from .helpers import ROOT, replace_in
 
 VERSION = astana_talks.__version__
 
@@ -55,6 +61,7 @@ def test_the_release_has_every_part(release: Path) -> None:
     assert {p.name for p in folder.iterdir()} == {
         "parquet",
         "json",
+        "spreadsheet",
         "astana-talks.db",
         "metadata.json",
         "CHANGELOG.md",
@@ -201,3 +208,40 @@ def test_new_rows_need_a_new_minor_version(
     assert f"Data changes since {VERSION}:" in log
     assert "- `rounds`: 1 added" in log
     assert "+ rounds 22" in log
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_spreadsheet_csvs_neutralise_formulas_and_keep_the_evidence(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    described = ",true,Kazakhstan's foreign ministry announced"
+    replace_in(package_copy / "data" / "events.csv", described, ",true,=HYPERLINK(1)")
+    release = build(package_copy, out=tmp_path)
+    sheet = (release.folder / "spreadsheet" / "events.csv").read_bytes()
+    assert sheet.startswith("\ufeff".encode())
+    assert sheet.split(b"\n", 1)[0].endswith(b"\r")  # CRLF line ends
+    with zipfile.ZipFile(release.zip) as archive:
+        canonical = _csv_rows(archive.read("data/events.csv"))
+    rows = _csv_rows(sheet)
+    assert canonical[1][8].startswith("=HYPERLINK(1)")  # the evidence is published as it is
+    assert rows[1][8] == "'" + canonical[1][8]
+    assert rows == [[neutralise(c) for c in row] for row in canonical]
+
+
+def test_every_spreadsheet_csv_reads_back_as_the_canonical_table(release: Path) -> None:
+    folder = release / f"astana-talks-{VERSION}" / "spreadsheet"
+    for model in MODELS:
+        sheet = _csv_rows((folder / f"{model.table}.csv").read_bytes())
+        canonical = _csv_rows((ROOT / "data" / f"{model.table}.csv").read_bytes())
+        assert sheet == [[neutralise(c) for c in row] for row in canonical]
+
+
+@given(st.text())
+def test_neutralised_text_never_runs_and_changes_only_by_an_apostrophe(text: str) -> None:
+    shown = neutralise(text)
+    assert not re.match(FORMULA, shown)
+    assert shown == text or shown == "'" + text
+    assert (shown == text) == (re.match(FORMULA, text) is None)

@@ -6,8 +6,9 @@
   ``hash`` per resource, CSVs, Table Schemas, source texts, codebook, changelog,
   citation, schema.org JSON-LD);
 * ``astana-talks-<version>/``: the same tables as typed Parquet, a SQLite database
-  with keys and indexes plus a Datasette ``metadata.json``, JSON, and the same
-  changelog, citation and JSON-LD.
+  with keys and indexes plus a Datasette ``metadata.json``, JSON, CSVs for
+  spreadsheets (formula-like text neutralised, see :mod:`astana_talks.spreadsheet`),
+  and the same changelog, citation and JSON-LD.
 
 Nothing depends on the wall clock: ``created`` comes from ``SOURCE_DATE_EPOCH`` or
 the last commit that touched the data, so the same data gives the same bytes.
@@ -38,6 +39,7 @@ from .models import MODELS, Record, Source
 from .problems import Problem, Report
 from .reading import CsvTable
 from .schemas import columns, table_schema
+from .spreadsheet import spreadsheet_csv
 from .validation import Contribution, canonical, check, gather
 
 NAME = "astana-talks"
@@ -333,6 +335,11 @@ def _table_json(model: type[Record], t: CsvTable) -> bytes:
     return _json(rows)
 
 
+def _spreadsheet(model: type[Record], t: CsvTable) -> bytes:
+    text = [c.name for c in columns(model) if c.datatype == "string"]
+    return spreadsheet_csv(model.columns(), t.rows(), text)
+
+
 def changelog(version: str, day: dt.date, changes: Diff, previous: str | None, history: str) -> str:
     """The release's CHANGELOG.md: this version's section (the data diff), then history."""
     lines = [f"## {version} ({day.isoformat()})", ""]
@@ -431,6 +438,7 @@ def build(
         folder = work / f"{NAME}-{version}"
         (folder / "parquet").mkdir(parents=True)
         (folder / "json").mkdir()
+        (folder / "spreadsheet").mkdir()
         archive = work / zip_name
         _zip(members, archive)
         for model in MODELS:
@@ -439,6 +447,9 @@ def build(
             )
             (folder / "json" / f"{model.table}.json").write_bytes(
                 _table_json(model, given.tables[model.table])
+            )
+            (folder / "spreadsheet" / f"{model.table}.csv").write_bytes(
+                _spreadsheet(model, given.tables[model.table])
             )
         _sqlite(given, folder / f"{NAME}.db")
         (folder / "metadata.json").write_bytes(_json(datasette_metadata(descriptor)))

@@ -23,6 +23,7 @@ from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
 from .reading import CsvTable
 from .schemas import Column, columns
+from .spreadsheet import FORMULA
 
 INTEGER = anchored(r"-?(0|[1-9][0-9]*)")
 Mask = NDArray[np.bool_]
@@ -145,7 +146,6 @@ def _cell_rules(
 #: Characters that do not show: zero-width spaces and joiners, bidirectional controls,
 #: the soft hyphen, the byte-order mark.
 INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-FORMULA = "^[=+\\-@\t\r]"
 
 
 def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> Iterator[Problem]:
@@ -175,7 +175,7 @@ def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> It
         column.name,
         "formula-like",
         "a spreadsheet would run this value as a formula",
-        "exports for spreadsheets prefix it with an apostrophe; check it is meant",
+        "a release's spreadsheet CSVs prefix it with an apostrophe; check it is meant",
     )
 
 
