@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +33,28 @@ def run(*args: str) -> tuple[int, str]:
 
 def codes(out: str) -> list[str]:
     return [p["code"] for p in json.loads(out)["problems"]]
+
+
+def _package_zip(target: Path) -> Path:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted((ROOT / "data").rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(ROOT).as_posix())
+        zf.write(ROOT / "datapackage.json", "datapackage.json")
+    return target
+
+
+def _patch_member(archive: Path, name: str, offset: int, value: int) -> None:
+    """Set a 16-bit field of ``name``'s local header (``offset``) and central
+    directory entry (``offset`` + 2): 6 is the flags, 8 the compression method."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        local = zf.getinfo(name).header_offset
+    struct.pack_into("<H", data, local + offset, value)
+    central = data.rfind(name.encode()) - 46  # the central directory comes last
+    assert data[central : central + 4] == b"PK\x01\x02"
+    struct.pack_into("<H", data, central + offset + 2, value)
+    archive.write_bytes(bytes(data))
 
 
 def test_a_zip_bomb_is_refused_before_it_is_extracted(tmp_path: Path) -> None:
@@ -60,12 +84,7 @@ def test_too_many_members_are_refused(tmp_path: Path) -> None:
 
 
 def test_limits_are_configurable(tmp_path: Path) -> None:
-    archive = tmp_path / "release.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted((ROOT / "data").rglob("*")):
-            if path.is_file():
-                zf.write(path, path.relative_to(ROOT).as_posix())
-        zf.write(ROOT / "datapackage.json", "datapackage.json")
+    archive = _package_zip(tmp_path / "release.zip")
     assert run(str(archive))[0] == 0
     code, out = run("--max-zip-ratio", "2", str(archive))
     assert (code, codes(out)) == (2, ["unreadable-input"])
@@ -92,6 +111,77 @@ def test_a_symlinked_source_text_is_refused(package_copy: Path, tmp_path: Path) 
     os.symlink(outside, text)
     code, out = run(str(package_copy))
     assert (code, codes(out)) == (2, ["unsafe-path"])
+
+
+def test_a_contribution_folder_cannot_link_out(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret-token,hello\n", encoding="utf-8")
+    folder = tmp_path / "contribution"
+    folder.mkdir()
+    os.symlink(secret, folder / "rounds.csv")
+    code, out = run(str(folder))
+    [problem] = json.loads(out)["problems"]
+    assert (code, problem["code"]) == (2, "unsafe-path")
+    assert "secret-token" not in out  # nothing of the file is read, let alone shown
+
+
+def test_a_data_folder_linked_out_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "contribution"
+    folder.mkdir()
+    os.symlink(ROOT / "data", folder / "data")
+    code, out = run(str(folder))
+    assert (code, codes(out)) == (2, ["unsafe-path"])
+
+
+def test_pipes_and_devices_are_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "contribution"
+    folder.mkdir()
+    os.mkfifo(folder / "rounds.csv")  # reading it would wait for a writer forever
+    code, out = run(str(folder))
+    assert (code, codes(out)) == (2, ["unreadable-input"])
+    assert "not a regular file" in json.loads(out)["problems"][0]["message"]
+    device = tmp_path / "zero.csv"
+    os.symlink("/dev/zero", device)  # endless: reading it would exhaust memory
+    code, out = run("--table", "rounds", str(device))
+    assert (code, codes(out)) == (2, ["unreadable-input"])
+
+
+def test_csv_files_are_found_whatever_the_case_of_their_suffix(tmp_path: Path) -> None:
+    folder = tmp_path / "contribution"
+    folder.mkdir()
+    rounds = (ROOT / "data" / "rounds.csv").read_text(encoding="utf-8")
+    (folder / "rounds.CSV").write_text(rounds.replace("\n21,", "\n+21,", 1), encoding="utf-8")
+    code, out = run(str(folder))
+    assert (code, codes(out)) == (1, ["type-error"])
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "said"),
+    [
+        (6, 1, "is encrypted"),
+        (8, 9, "compression method 9"),  # deflate64, which Python cannot read
+        (8, 99, "compression method 99"),  # AES
+    ],
+)
+def test_zip_members_python_cannot_read_are_refused(
+    tmp_path: Path, offset: int, value: int, said: str
+) -> None:
+    archive = _package_zip(tmp_path / "package.zip")
+    _patch_member(archive, "data/rounds.csv", offset, value)
+    code, out = run(str(archive))
+    [problem] = json.loads(out)["problems"]
+    assert (code, problem["code"]) == (2, "unreadable-input")
+    assert said in problem["message"]
+
+
+def test_a_folder_named_like_the_descriptor_is_not_one(tmp_path: Path) -> None:
+    archive = tmp_path / "package.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("x/datapackage.json/", "")
+    code, out = run(str(archive))
+    [problem] = json.loads(out)["problems"]
+    assert (code, problem["code"]) == (2, "unreadable-input")
+    assert "exactly one datapackage.json, found 0" in problem["message"]
 
 
 def test_a_huge_descriptor_is_refused(tmp_path: Path) -> None:

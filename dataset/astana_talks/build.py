@@ -82,7 +82,7 @@ def created(root: Path | None, sources: list[Source]) -> dt.datetime:
     """When the data last changed: SOURCE_DATE_EPOCH, else the last commit touching
     ``data/``, else the latest publication date of a source. Never the wall clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip().isdigit():
+    if epoch is not None and epoch.strip().isascii() and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     if root is not None:
         try:

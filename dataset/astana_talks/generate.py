@@ -154,7 +154,8 @@ def _corpus_examples(root: Path) -> dict[str, tuple[str, str, str]]:
     from .validation import validate
 
     examples: dict[str, tuple[str, str, str]] = {}
-    for case in sorted(p for p in (root / CORPUS).glob("*") if p.is_dir()):
+    cases = [p for p in (root / CORPUS).glob("*") if p.is_dir()]
+    for case in sorted(cases, key=lambda p: (len(p.name.split("-")[0]), p.name)):  # 9 < 10
         expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
         codes = {problem[3] for problem in expected["problems"]} - set(examples)
         if not codes:

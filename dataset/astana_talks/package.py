@@ -20,10 +20,12 @@ Nothing outside the package is ever read and nothing is fetched from the network
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -64,6 +66,37 @@ def canonical_root() -> Traversable:
 
 def _unsafe(message: str, file: str, value: str | None = None) -> UnreadableInputError:
     return UnreadableInputError(Problem("unsafe-path", message, file=file, value=value))
+
+
+def read_regular_file(path: Path, where: str, inside: Path | None = None) -> bytes:
+    """The bytes of ``path``, which must be a regular file (not a FIFO, a device or a
+    folder) and, when ``inside`` is given, resolve to a real path inside that folder."""
+    if inside is not None:
+        real = path.resolve()
+        if not real.is_relative_to(inside):
+            raise _unsafe(f"{path.name} is a link to {real}, outside {inside}", where, str(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)  # non-blocking: opening a FIFO does not hang
+    except OSError as error:
+        raise UnreadableInputError(
+            Problem("unreadable-input", f"cannot read {path}: {error.strerror}", file=where)
+        ) from error
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UnreadableInputError(
+                Problem(
+                    "unreadable-input",
+                    f"{path} is not a regular file (a folder, pipe or device is not read)",
+                    file=where,
+                )
+            )
+        try:
+            return handle.read()
+        except OSError as error:
+            raise UnreadableInputError(
+                Problem("unreadable-input", f"cannot read {path}: {error.strerror}", file=where)
+            ) from error
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -128,7 +161,15 @@ class PackageSource:
             try:
                 with self.archive.open(self.prefix + relative) as handle:
                     data = handle.read(self.limits.zip_bytes + 1)
-            except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            except (
+                KeyError,
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                RuntimeError,  # encrypted
+                NotImplementedError,  # an unknown compression or zip version
+            ) as error:
                 raise UnreadableInputError(
                     Problem(
                         "unreadable-input",
@@ -151,6 +192,7 @@ class PackageSource:
                 raise _unsafe(
                     f"{relative} is a link to {real}, outside the package", where, relative
                 )
+            return read_regular_file(self.folder / relative, where)
         node = self.root
         for part in PurePosixPath(relative).parts:
             node = node / part
@@ -256,6 +298,36 @@ def parse_descriptor(data: bytes, where: str, limits: Limits = DEFAULT_LIMITS) -
     return descriptor
 
 
+#: Profiles Frictionless knows without fetching anything: v1 names and v2 ``$schema`` URLs.
+STANDARD_PROFILES = frozenset(
+    {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
+    | {
+        f"https://datapackage.org/profiles/{version}/{name}.json"
+        for version in ("1.0", "2.0")
+        for name in ("datapackage", "dataresource", "tableschema", "tabledialect")
+    }
+)
+_PROFILE_KEYS = ("profile", "$schema")
+
+
+def _profiles(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every ``profile``, ``profiles`` entry and ``$schema`` anywhere in a descriptor,
+    with where it is (``resources[0].schema.$schema``)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{where}.{key}" if where else str(key)
+            if key in _PROFILE_KEYS:
+                yield here, value
+            elif key == "profiles":
+                for entry in value if isinstance(value, list) else [value]:
+                    yield here, entry
+            else:
+                yield from _profiles(value, here)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _profiles(item, f"{where}[{index}]")
+
+
 def _check_paths(descriptor: dict[str, Any], where: str) -> None:
     """Refuse every unsafe path the descriptor names, before anything is read."""
     found: list[tuple[str, Any, bool]] = []
@@ -268,6 +340,14 @@ def _check_paths(descriptor: dict[str, Any], where: str) -> None:
         for entry in descriptor.get(key, []) if isinstance(descriptor.get(key), list) else []:
             if isinstance(entry, dict):
                 found.append((f"{key} path", entry.get("path"), True))
+    for what, value in _profiles(descriptor):
+        if not (isinstance(value, str) and value in STANDARD_PROFILES):
+            raise _unsafe(
+                f"{what} {value!r}: only the standard profiles are used "
+                "(a custom profile would be fetched or read from outside the package)",
+                where,
+                str(value),
+            )
     for what, value, url_allowed in found:
         if value is None:
             continue
@@ -278,6 +358,9 @@ def _check_paths(descriptor: dict[str, Any], where: str) -> None:
             raise _unsafe(f"{what} {value!r}: {reason}", where, value)
 
 
+_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
+
 def _open_zip(target: Path, label: str, limits: Limits) -> PackageSource:
     def refuse(reason: str, code: str = "unreadable-input") -> UnreadableInputError:
         return UnreadableInputError(Problem(code, f"{label}: {reason}", file=label))
@@ -285,7 +368,7 @@ def _open_zip(target: Path, label: str, limits: Limits) -> PackageSource:
     try:
         archive = zipfile.ZipFile(target)
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
         raise refuse(f"not a readable zip ({error})") from error
     if len(members) > limits.zip_members:
         raise refuse(f"{len(members)} members, more than the limit of {limits.zip_members}")
@@ -296,6 +379,13 @@ def _open_zip(target: Path, label: str, limits: Limits) -> PackageSource:
             raise refuse(f"member {member.filename!r}: {reason}", "unsafe-path")
         if stat.S_ISLNK(member.external_attr >> 16):
             raise refuse(f"member {member.filename!r} is a symbolic link", "unsafe-path")
+        if member.flag_bits & 0x1:
+            raise refuse(f"member {member.filename!r} is encrypted")
+        if member.compress_type not in _COMPRESSIONS:
+            raise refuse(
+                f"member {member.filename!r} uses compression method {member.compress_type}; "
+                "use deflate, bzip2, lzma or none"
+            )
         total += member.file_size
         if member.compress_size and member.file_size / member.compress_size > limits.zip_ratio:
             ratio = member.file_size // member.compress_size
@@ -305,7 +395,11 @@ def _open_zip(target: Path, label: str, limits: Limits) -> PackageSource:
             )
     if total > limits.zip_bytes:
         raise refuse(f"{total} bytes uncompressed, more than the limit of {limits.zip_bytes}")
-    names = [m.filename for m in members if PurePosixPath(m.filename).name == DESCRIPTOR]
+    names = [
+        m.filename
+        for m in members
+        if PurePosixPath(m.filename).name == DESCRIPTOR and not m.is_dir()
+    ]
     if len(names) != 1:
         raise refuse(f"the zip must hold exactly one {DESCRIPTOR}, found {len(names)}")
     prefix = names[0][: -len(DESCRIPTOR)]

@@ -30,7 +30,7 @@ from .cells import Suggester, suggest
 from .checks import check_cells, check_duplicates, check_rows, joined
 from .models import TABLES, Evidenced
 from .names import normalize_name
-from .package import DEFAULT_LIMITS, Limits, PackageSource, open_package
+from .package import DEFAULT_LIMITS, Limits, PackageSource, open_package, read_regular_file
 from .problems import Problem, Report, UnreadableInputError
 from .reading import CsvTable, read_csv
 from .vocabularies import Role
@@ -183,6 +183,13 @@ def _folder(path: Path) -> PackageSource:
     return PackageSource(path, str(path), None, folder=path.resolve())
 
 
+def _csvs_in(folder: Path) -> list[Path]:
+    """The CSV files of a folder (``.csv`` in any case), by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+
+
 def _is_package(path: Path) -> bool:
     return (path.is_dir() and (path / "datapackage.json").is_file()) or (
         path.is_file() and path.suffix.lower() in (".json", ".zip")
@@ -193,7 +200,10 @@ def gather(
     paths: Iterable[str | Path], table: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Contribution:
     """Read what ``paths`` name; raises :class:`UnreadableInputError` for unusable input."""
-    targets = [Path(p) for p in paths]
+    given = [str(p) for p in paths]
+    if "" in given:
+        raise _unusable("", "an empty path was given (to check the current folder, pass '.')")
+    targets = [Path(p) for p in given]
     if not targets:
         return canonical()
     if any(_is_package(p) for p in targets):
@@ -206,16 +216,16 @@ def gather(
     if table is not None and (len(targets) != 1 or targets[0].is_dir()):
         raise _unusable(targets[0], "--table names the table of a single CSV file")
     found = Contribution(limits=limits)
-    files: list[tuple[Path, str]] = []
+    files: list[tuple[Path, str, Path | None]] = []  # file, table, folder it must stay in
     for target in targets:
         if target.is_dir():
-            candidates = sorted(target.glob("*.csv")) + sorted((target / "data").glob("*.csv"))
+            candidates = _csvs_in(target) + _csvs_in(target / "data")
             if not candidates:
                 raise _unusable(target, f"{target} holds no CSV files and no datapackage.json")
-            files += [(c, _csv_table(c, None)) for c in candidates]
+            files += [(c, _csv_table(c, None), target.resolve()) for c in candidates]
             found.roots.append(_folder(target))
-        elif target.is_file() and target.suffix.lower() == ".csv":
-            files.append((target, _csv_table(target, table)))
+        elif target.suffix.lower() == ".csv" and target.exists():
+            files.append((target, _csv_table(target, table), None))
             parent = target.parent
             found.roots.append(_folder(parent.parent if parent.name == "data" else parent))
         elif not target.exists():
@@ -224,15 +234,12 @@ def gather(
             raise _unusable(
                 target, f"{target} is not a CSV file, a folder, a datapackage.json or a zip"
             )
-    for path, name in files:
+    for path, name, folder in files:
         if name in found.tables:
             raise _unusable(
                 path, f"two files for table {name}: {found.tables[name].file} and {path}"
             )
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise _unusable(path, f"cannot read {path}: {error.strerror}") from error
+        data = read_regular_file(path, str(path), inside=folder)
         found.tables[name] = read_csv(TABLES[name], data, str(path))
     return found
 
@@ -442,6 +449,14 @@ def _effective(given: Contribution, table: str) -> list[dict[str, str]]:
     return found.rows() if found is not None else []
 
 
+def _is_number(text: str) -> bool:
+    """A round number in canonical form (``str.isdigit`` also takes ``²`` and ``٢``)."""
+    return _NUMBER.fullmatch(text) is not None
+
+
+_NUMBER = re.compile(r"0|[1-9][0-9]*")
+
+
 def _check_rounds(given: Contribution) -> Iterator[Problem]:
     """Domain rules: each round's host participates, three guarantors, no gap in numbers."""
     rounds = given.tables.get("rounds")
@@ -464,7 +479,7 @@ def _check_rounds(given: Contribution) -> Iterator[Problem]:
         for line, cells in zip(rounds.lines, rounds.rows(), strict=True):
             where: dict[str, Any] = {"file": rounds.file, "table": "rounds", "row": int(line)}
             number, host = cells["round_number"], cells["host"]
-            if host and (number, host) not in hosts:
+            if host and _is_number(number) and (number, host) not in hosts:
                 yield Problem(
                     "host-not-participant",
                     f"round {number}'s host {host!r} has no participant row with role 'host'",
@@ -478,7 +493,8 @@ def _check_rounds(given: Contribution) -> Iterator[Problem]:
     for t in (rounds, participants):
         if t is not None:
             for line, number in zip(t.lines, t.columns["round_number"].to_pylist(), strict=True):
-                counted.setdefault(number, (t, int(line)))
+                if _is_number(number):  # others are a type-error already
+                    counted.setdefault(number, (t, int(line)))
     existing = {
         r["round_number"] for r in _effective(given, "rounds")
     }  # others: a foreign-key error
@@ -500,14 +516,14 @@ def _check_rounds(given: Contribution) -> Iterator[Problem]:
             {
                 int(r["round_number"])
                 for r in _effective(given, "rounds")
-                if r["round_number"].isdigit()
+                if _is_number(r["round_number"])
             }
         )
         missing = {b: a for a, b in pairwise(numbers) if b - a > 1}
         for line, number in zip(
             rounds.lines, rounds.columns["round_number"].to_pylist(), strict=True
         ):
-            if number.isdigit() and int(number) in missing:
+            if _is_number(number) and int(number) in missing:
                 before = missing[int(number)]
                 yield Problem(
                     "round-gap",
