@@ -176,6 +176,37 @@ def test_output_writes_the_json_report_without_touching_the_input(
     assert (FOUR / "participants.csv").read_bytes() == before
 
 
+def test_output_never_overwrites_an_input(package_copy: Path) -> None:
+    rounds = package_copy / "data" / "rounds.csv"
+    descriptor = package_copy / "datapackage.json"
+    before = {p: p.read_bytes() for p in (rounds, descriptor)}
+    for output, given in [
+        (rounds, rounds),
+        (descriptor, package_copy),
+        (package_copy / "data" / "new.json", descriptor),
+    ]:
+        code, out, err = run("validate", "--output", str(output), str(given))
+        assert (code, out) == (2, "")
+        assert err.startswith(f"error: --output {output} ")
+        assert err.rstrip().endswith("write the report elsewhere")
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (package_copy / "data" / "new.json").exists()
+    report = package_copy / "report.json"  # beside the data is fine
+    assert run("validate", "--output", str(report), str(package_copy))[0] == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["valid"] is True
+    assert report.stat().st_mode & 0o777 == 0o644  # not the private mode of a temp file
+
+
+def test_an_unwritable_output_is_a_clear_error_after_the_report(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    for output in (tmp_path / "afile" / "report.json", tmp_path / "missing" / "report.json"):
+        code, out, err = run("validate", "--format", "json", "--output", str(output))
+        assert code == 2
+        assert json.loads(out)["valid"] is True  # the report is still shown
+        assert err.startswith(f"error: cannot write the report to {output}: ")
+    assert [p.name for p in tmp_path.iterdir()] == ["afile"]
+
+
 def test_diff_lists_added_changed_and_removed_rows(package_copy: Path) -> None:
     path = package_copy / "data" / "rounds.csv"
     replace_in(path, ",announced,", ",held,")

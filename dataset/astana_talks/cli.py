@@ -185,18 +185,44 @@ def validate(
         "cell_chars": max_cell_chars,
     }
     limits = Limits(**{k: v for k, v in given.items() if v is not None})
-    report = validate_package(*paths, table=table, limits=limits)
     if output is not None:
-        from .generate import write_atomically
-
-        write_atomically(output, report.to_json() + "\n")
+        clash = _overwrites_input(output, paths)
+        if clash is not None:
+            _fail(f"--output {output} {clash}; write the report elsewhere", 2)
+    report = validate_package(*paths, table=table, limits=limits)
     if fmt == "json":
         click.echo(report.to_json(limit))
     elif fmt == "github":
         click.echo(github(report, limit), nl=False)
     else:
         click.echo(human(report, limit, _style), nl=False, err=not report.valid)
+    if output is not None:
+        from .generate import write_atomically
+
+        try:
+            write_atomically(output, report.to_json() + "\n")
+        except OSError as error:
+            _fail(f"cannot write the report to {output}: {error.strerror or error}", 2)
     sys.exit(_status(report, strict))
+
+
+def _overwrites_input(output: Path, paths: tuple[Path, ...]) -> str | None:
+    """Why writing the report to ``output`` would change an input, or None."""
+    target = output.resolve()
+    for given in paths:
+        path = given.resolve()
+        if target == path:
+            return "is one of the inputs"
+        folder = path.parent if path.name == "datapackage.json" else path
+        if folder.is_dir() and target.is_relative_to(folder):
+            inside = target.relative_to(folder)
+            if (
+                inside.parts[0] == "data"
+                or inside.name == "datapackage.json"
+                or (len(inside.parts) == 1 and target.suffix.lower() == ".csv")
+            ):
+                return f"would write into the data of the package {given}"
+    return None
 
 
 def _style(text: str, kind: str) -> str:

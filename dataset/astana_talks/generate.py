@@ -286,11 +286,16 @@ def expected_files(root: Path) -> dict[Path, str]:
     return files
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomically(path: Path, text: str, make_folders: bool = False) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename, keeping the
+    permissions of the file it replaces (a new one gets 0644: ``mkstemp`` alone would
+    make it private)."""
+    if make_folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
+        os.chmod(temporary, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(temporary, path)
@@ -313,5 +318,5 @@ def generate(root: Path) -> list[Path]:
     expected = expected_files(root)
     changed = _differing(expected)
     for path in changed:
-        write_atomically(path, expected[path])
+        write_atomically(path, expected[path], make_folders=True)
     return changed
