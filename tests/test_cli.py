@@ -65,6 +65,19 @@ def test_refused_input_exits_2_and_says_refused_not_invalid(tmp_path: Path) -> N
     assert err.splitlines()[-1] == "refused: 1 error(s), 0 warning(s) in 1 file(s)"
 
 
+def test_terminal_escapes_in_names_are_shown_not_sent(tmp_path: Path) -> None:
+    folder = tmp_path / "evil\x1b[2J"
+    folder.mkdir()
+    header = "round_number,start_date\x1b[32m valid\n"
+    (folder / "rounds.csv").write_text(header + "21,2024-01-24\n", encoding="utf-8")
+    for fmt in ("text", "github"):
+        code, out, err = run("validate", "--format", fmt, str(folder / "rounds.csv"))
+        assert code == 1
+        assert "\x1b" not in out + err
+        assert "[32m valid" in out + err  # shown as text, e.g. \\x1b[32m valid
+        assert "evil\\u001b[2J" in out + err
+
+
 def test_validate_json_is_machine_readable(package_copy: Path) -> None:
     replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
     code, out, _ = run("validate", "--format", "json", str(package_copy))

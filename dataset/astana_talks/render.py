@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from .problems import Problem, Report
+from .problems import Problem, Report, visible
 
 Style = Callable[[str, str], str]
 
@@ -20,7 +20,7 @@ def _where(problem: Problem) -> str:
         parts.append(f"row {problem.row}")
     if problem.field is not None:
         column = f"column {problem.column} " if problem.column is not None else "column "
-        parts.append(f"{column}({problem.field})")
+        parts.append(f"{column}({visible(problem.field)})")
     return ", ".join(parts) or "file"
 
 
@@ -33,13 +33,15 @@ def human(report: Report, limit: int | None = None, style: Style = _plain) -> st
     for problem in shown:
         by_file[problem.file or problem.table or "(input)"].append(problem)
     lines: list[str] = []
+    # names, paths and messages can carry a contributor's text: control characters
+    # (terminal escapes, newlines) are shown as escapes, never sent to the terminal
     for file, problems in by_file.items():
-        lines.append(style(file, "file"))
+        lines.append(style(visible(file), "file"))
         for p in problems:
             severity = style(p.severity or "error", p.severity or "error")
-            lines.append(f"  {_where(p)}: {severity} {p.code}: {p.message}")
+            lines.append(f"  {_where(p)}: {severity} {p.code}: {visible(p.message)}")
             if p.hint:
-                lines.append(f"    hint: {p.hint}")
+                lines.append(f"    hint: {visible(p.hint)}")
     if len(shown) < len(report.problems):
         more = len(report.problems) - len(shown)
         lines.append(f"... and {more} more problem(s) not shown: this report is partial")
@@ -67,14 +69,14 @@ def github(report: Report, limit: int | None = None) -> str:
     for p in shown:
         props = []
         if p.file:
-            props.append(f"file={_escape(p.file, True)}")
+            props.append(f"file={_escape(visible(p.file), True)}")
         if p.row is not None:
             props.append(f"line={p.row}")
         if p.column is not None:
             props.append(f"col={p.column}")
         props.append(f"title={_escape(p.code, True)}")
         message = p.message + (f" ({p.hint})" if p.hint else "")
-        lines.append(f"::{p.severity} {','.join(props)}::{_escape(message)}")
+        lines.append(f"::{p.severity} {','.join(props)}::{_escape(visible(message))}")
     if len(shown) < len(report.problems):
         more = len(report.problems) - len(shown)
         lines.append(f"::warning title=partial report::{more} more problem(s) not shown")
