@@ -197,3 +197,39 @@ def test_column_wise_name_folding_equals_resolve_actors(names: list[str]) -> Non
     cells = [n for n in names if not any("\ud800" <= c <= "\udfff" for c in n)]
     folded = _normalized(pa.array(cells, pa.string())).to_pylist()
     assert folded == [normalize_name(n) for n in cells]
+
+
+def test_hints_are_bounded_by_the_comparisons_they_cost() -> None:
+    from astana_talks.cells import Suggester
+
+    small = Suggester(["host", "guarantor", "party", "observer"])
+    assert small("gurantor") == "did you mean 'guarantor'?"
+    assert small.limit == Suggester.BUDGET
+    keys = Suggester(f"actor-{n}" for n in range(2_000))
+    hints = [keys(f"actr-{n}") for n in range(50)]
+    assert hints[0] == "did you mean 'actor-0'?"
+    assert sum(h is not None for h in hints) == Suggester.COMPARISONS // 2_000
+
+
+def test_a_source_text_shared_by_many_sources_is_read_once(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from astana_talks.package import PackageSource
+
+    sources = package_copy / "data" / "sources.csv"
+    with sources.open(encoding="utf-8", newline="") as handle:
+        header, row, *_ = list(csv.reader(handle))
+    copies = [[f"{row[0]}-{n}", *row[1:]] for n in range(50)]
+    with sources.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, row, *copies])
+    reads: list[str] = []
+    original = PackageSource.read
+
+    def counting(self: PackageSource, relative: str) -> bytes:
+        reads.append(relative)
+        return original(self, relative)
+
+    monkeypatch.setattr(PackageSource, "read", counting)
+    report = astana_talks.validate(package_copy)
+    assert report.usable
+    assert [r for r in reads if r.endswith(".txt")] == [row[header.index("text_file")]]

@@ -79,22 +79,25 @@ def to_csv(model: type[Record], records: Iterable[Record]) -> str:
 class Suggester:
     """Did-you-mean hints for many bad values against one set of allowed values.
 
-    Cached per value, and bounded: a contribution with a million bad cells gets hints
-    for its first :attr:`BUDGET` distinct values, and none when the allowed values
-    are too many to compare (a fuzzy match is quadratic).
+    Cached per value, and bounded: a fuzzy match costs one comparison per allowed
+    value, so hints stop after :attr:`COMPARISONS` comparisons (200 distinct values
+    against a vocabulary of 10, 10 against 2,000 keys) and never exceed
+    :attr:`BUDGET` distinct values. A contribution with a million bad cells still gets
+    hints for its first values, in bounded time.
     """
 
     BUDGET = 200
-    MAX_CANDIDATES = 5000
+    COMPARISONS = 20_000
 
     def __init__(self, allowed: Iterable[str]) -> None:
         self.allowed = sorted(set(allowed))
         self.cache: dict[str, str | None] = {}
+        self.limit = min(self.BUDGET, self.COMPARISONS // max(len(self.allowed), 1))
 
     def __call__(self, value: str) -> str | None:
         if value in self.cache:
             return self.cache[value]
-        if len(self.cache) >= self.BUDGET or len(self.allowed) > self.MAX_CANDIDATES:
+        if len(self.cache) >= self.limit:
             return None
         self.cache[value] = hint = suggest(value, self.allowed)
         return hint

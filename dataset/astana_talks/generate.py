@@ -164,12 +164,16 @@ def _corpus_examples(root: Path) -> dict[str, tuple[str, str, str]]:
         paths, table = (args[2:], args[1]) if args[:1] == ["--table"] else (args, None)
         with _chdir(case):
             report = validate(*paths, table=table)
+        summary = human(report).splitlines()[-1]
         for code in codes:
             shown = type(report)(tuple(p for p in report.problems if p.code == code)[:1])
+            lines = human(shown).splitlines()[:-1]
+            if len(report.problems) > 1:
+                lines.append(f"... ({len(report.problems) - 1} other problem(s) not shown here)")
             examples[code] = (
                 f"{case.name}: {expected['description']}",
                 "astana-talks validate " + " ".join(args),
-                human(shown),
+                "\n".join([*lines, summary]) + "\n",
             )
     return examples
 

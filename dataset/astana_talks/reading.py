@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .cells import suggest
+from .cells import Suggester
 from .models import Record
 from .problems import Problem
 
@@ -119,6 +119,7 @@ def _header_problems(
 ) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
+    hints = Suggester(expected)
     for number, name in enumerate(header, start=1):
         at = {**where, "row": 1, "column": number}
         if not name.strip():
@@ -140,7 +141,7 @@ def _header_problems(
                     f"{name!r} is not a column of table {where['table']}",
                     field=name,
                     value=name,
-                    hint=suggest(name, expected),
+                    hint=hints(name),
                     **at,
                 )
             )

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -56,13 +56,22 @@ def _folded(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+@lru_cache(maxsize=64)
+def _normalised_forms(text: str) -> tuple[str, str, str]:
+    """A source text straightened, folded, and both: computed once per text, not once
+    per quote (a contribution may hold thousands of quotes of one long text)."""
+    straight = text.translate(_STRAIGHT_QUOTES)
+    return straight, _folded(text), _folded(straight)
+
+
 def _near_miss(quote: str, text: str) -> str | None:
     """Which normalisation makes ``quote`` a substring of ``text``, if one does."""
-    if quote.translate(_STRAIGHT_QUOTES) in text.translate(_STRAIGHT_QUOTES):
+    straight, folded, both = _normalised_forms(text)
+    if quote.translate(_STRAIGHT_QUOTES) in straight:
         return "straightening quote marks and apostrophes"
-    if _folded(quote) in _folded(text):
+    if _folded(quote) in folded:
         return "folding whitespace"
-    if _folded(quote.translate(_STRAIGHT_QUOTES)) in _folded(text.translate(_STRAIGHT_QUOTES)):
+    if _folded(quote.translate(_STRAIGHT_QUOTES)) in both:
         return "straightening quote marks and folding whitespace"
     return None
 
@@ -70,17 +79,142 @@ def _near_miss(quote: str, text: str) -> str | None:
 # -- gathering the input ------------------------------------------------------
 
 
+#: Resource properties that change how a CSV is read, with the values the dataset allows.
+_READING = {
+    "format": ("csv",),
+    "mediatype": ("text/csv",),
+    "encoding": ("utf-8", "UTF-8", "utf8"),
+}
+#: Field properties that change what a cell means; titles and descriptions may differ.
+_FIELD_MEANING = (
+    "name",
+    "type",
+    "format",
+    "constraints",
+    "missingValues",
+    "trueValues",
+    "falseValues",
+    "bareNumber",
+    "groupChar",
+    "decimalChar",
+)
+_SCHEMA_MEANING = ("primaryKey", "foreignKeys", "missingValues", "uniqueKeys", "fieldsMatch")
+
+
+def _schema_differences(given: Any, dataset: Mapping[str, Any]) -> list[str]:
+    if not isinstance(given, dict):
+        return ["the schema must be written inline, as in the dataset's datapackage.json"]
+    found = [
+        f"schema.{key} is {given.get(key)!r}, the dataset's is {dataset.get(key)!r}"
+        for key in _SCHEMA_MEANING
+        if given.get(key) != dataset.get(key)
+    ]
+    fields = given.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        return [*found, "schema.fields must be a list of field objects"]
+    names = [f.get("name") for f in fields]
+    expected = [f["name"] for f in dataset["fields"]]
+    if names != expected:
+        return [*found, f"schema fields are {names}, the dataset's are {expected}"]
+    for mine, theirs in zip(fields, dataset["fields"], strict=True):
+        found += [
+            f"field {theirs['name']}: {key} is {mine.get(key)!r}, the dataset's is "
+            f"{theirs.get(key)!r}"
+            for key in _FIELD_MEANING
+            if mine.get(key) != theirs.get(key)
+        ]
+    return found
+
+
+def _known(resource: Mapping[str, Any]) -> bool:
+    """True when a resource is named after a table of the dataset."""
+    name = resource.get("name")
+    return isinstance(name, str) and name in TABLES
+
+
+def _against_the_dataset(source: PackageSource) -> list[Problem]:
+    """Where the contributed descriptor would make Frictionless (or anyone) read the
+    files differently from how they were validated: tables missing or unknown,
+    another format, encoding, dialect or schema, inline data."""
+    file = f"{source.label}/datapackage.json"
+    dataset = {r["name"]: r for r in (canonical().roots[0].descriptor or {})["resources"]}
+    given = (source.descriptor or {}).get("resources", [])
+    named = {r.get("name"): r for r in given if isinstance(r.get("name"), str)}
+    problems = []
+    unknown = [str(r.get("name")) for r in given if not _known(r)]
+    if unknown:
+        shown = ", ".join(repr(n) for n in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        problems.append(
+            Problem(
+                "descriptor-error",
+                f"resource(s) {shown}{more} are not tables of the dataset ({', '.join(TABLES)})",
+                file=file,
+            )
+        )
+    for table, expected in dataset.items():
+        resource = named.get(table)
+        if resource is None:
+            problems.append(
+                Problem(
+                    "descriptor-error",
+                    f"no resource for table {table}: Frictionless would not see its file",
+                    file=file,
+                    table=table,
+                )
+            )
+            continue
+        differences = [
+            f"{key} is {resource[key]!r}, the dataset's CSVs are {'/'.join(allowed)}"
+            for key, allowed in _READING.items()
+            if key in resource and resource[key] not in allowed
+        ]
+        differences += [
+            f"{key} is set; the dataset's resources have none"
+            for key in ("compression", "data")
+            if key in resource
+        ]
+        dialect = resource.get("dialect", {})
+        if not isinstance(dialect, dict):
+            differences.append("the dialect must be written inline")
+        else:
+            differences += [
+                f"dialect.{key} is {value!r}, the dataset's is {expected['dialect'].get(key)!r}"
+                for key, value in dialect.items()
+                if key != "lineTerminator" and value != expected["dialect"].get(key)
+            ]
+        differences += _schema_differences(resource.get("schema"), expected["schema"])
+        problems += [
+            Problem(
+                "descriptor-error",
+                f"resource {table}: {difference}",
+                file=file,
+                table=table,
+                hint="keep the dataset's resource as it is (astana-talks generate writes it)",
+            )
+            for difference in differences
+        ]
+    return problems
+
+
 def _descriptor_problems(source: PackageSource) -> list[Problem]:
-    """The Data Package standard's rules for the descriptor, checked by Frictionless."""
+    """The Data Package standard's rules for the descriptor, checked by Frictionless,
+    and the descriptor's agreement with the dataset's."""
     from frictionless import Package
 
     file = f"{source.label}/datapackage.json"
+    ours = _against_the_dataset(source)
+    descriptor = dict(source.descriptor or {})
+    resources = descriptor.get("resources", [])
+    # Frictionless checks the dataset's tables only: thousands of unknown resources
+    # (reported above, once) would take it minutes
+    descriptor["resources"] = [r for r in resources if _known(r)]
     try:
-        report = Package.validate_descriptor(source.descriptor or {})
+        report = Package.validate_descriptor(descriptor)
     except Exception as error:  # Frictionless itself fails on some malformed descriptors
         message = f"the descriptor is too malformed to check: {type(error).__name__}: {error}"
-        return [Problem("descriptor-error", message, file=file)]
-    return [
+        return [*ours, Problem("descriptor-error", message, file=file)]
+    return ours + [
         Problem("descriptor-error", f"{error.type}: {error.note}", file=file)
         for error in report.errors
     ]
@@ -308,6 +442,8 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
         return texts, problems
     pattern = re.compile(r"data/sources/[a-z0-9]+(-[a-z0-9]+)*\.txt")
     roots = list(given.roots) + ([] if given.complete else list(canonical().roots))
+    read: dict[str, tuple[str, bytes]] = {}
+    decoded: dict[str, str] = {}
     for line, cells in zip(sources.lines, sources.rows(), strict=True):
         relative, digest = cells.get("text_file", ""), cells.get("text_sha256", "")
         if not pattern.fullmatch(relative):
@@ -327,8 +463,10 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
                 )
             )
             continue
-        data = reader.read(relative)
-        actual = hashlib.sha256(data).hexdigest()
+        if relative not in read:  # many sources may share one text: read it once
+            data = reader.read(relative)
+            read[relative] = (hashlib.sha256(data).hexdigest(), data)
+        actual, data = read[relative]
         if actual != digest:
             problems.append(
                 Problem(
@@ -342,7 +480,9 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
                 )
             )
             continue
-        texts[cells.get("source_id", "")] = data.decode("utf-8", errors="replace")
+        if relative not in decoded:
+            decoded[relative] = data.decode("utf-8", errors="replace")
+        texts[cells.get("source_id", "")] = decoded[relative]
     return texts, problems
 
 
@@ -403,6 +543,7 @@ def _check_citations(given: Contribution) -> Iterator[Problem]:
     names = citations.columns["table_name"].to_pylist()
     records = citations.columns["record"].to_pylist()
     keys: dict[str, set[str]] = {}
+    hints: dict[str, Suggester] = {}
     for index, (table, record) in enumerate(zip(names, records, strict=True)):
         where: dict[str, Any] = {
             "file": citations.file,
@@ -423,6 +564,7 @@ def _check_citations(given: Contribution) -> Iterator[Problem]:
             continue
         if table not in keys:
             keys[table] = set(_keys(_reference(given, table), table).to_pylist())
+            hints[table] = Suggester(keys[table])
         if record and record not in keys[table]:
             yield Problem(
                 "citation-target",
@@ -430,7 +572,7 @@ def _check_citations(given: Contribution) -> Iterator[Problem]:
                 field="record",
                 column=citations.position("record"),
                 value=record,
-                hint=suggest(record, sorted(keys[table])),
+                hint=hints[table](record),
                 **where,
             )
 
