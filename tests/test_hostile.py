@@ -6,6 +6,7 @@ the file, no traceback, nothing read beyond the limits, no input changed.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import struct
@@ -272,3 +273,18 @@ def test_any_json_as_a_descriptor_gives_a_clean_report_or_refusal(descriptor: ob
         report = astana_talks.validate(folder)
     assert report.problems
     json.loads(report.to_json())
+
+
+def test_rows_after_a_huge_multiline_value_keep_their_line_numbers(tmp_path: Path) -> None:
+    # a quoted value of 160,000 characters over 80,000 lines: beyond the csv module's
+    # field limit, which must not cut the line count short
+    with (ROOT / "data" / "rounds.csv").open(encoding="utf-8", newline="") as handle:
+        header, first, second = list(csv.reader(handle))[:3]
+    first[header.index("city")] = "x\n" * 80_000
+    second[header.index("round_number")] = "+21"
+    target = tmp_path / "rounds.csv"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, first, second])
+    code, out = run("--max-cell-chars", "1000000", str(target))
+    found = [(p["code"], p["row"]) for p in json.loads(out)["problems"]]
+    assert (code, found) == (1, [("pattern-mismatch", 2), ("type-error", 80_003)])

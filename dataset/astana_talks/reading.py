@@ -79,15 +79,21 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def _record_starts(text: str) -> Iterator[int]:
-    """The physical line each CSV record starts on (slow path, for quoted line breaks)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    try:
-        for _ in reader:
-            yield start
-            start = reader.line_num + 1
-    except csv.Error:
-        return
+    """The physical line each CSV record starts on (slow path, for quoted line breaks).
+
+    Quotes toggle between inside and outside a quoted value (a doubled quote toggles
+    twice); a line break outside quotes ends a record. Unlike the ``csv`` module this
+    has no field size limit, so a huge quoted value does not cut the count short.
+    """
+    line = 1
+    yield line
+    for index, part in enumerate(text.split('"')):
+        if index % 2:  # inside a quoted value: its line breaks are data
+            line += part.count("\n")
+            continue
+        for _ in range(part.count("\n")):
+            line += 1
+            yield line
 
 
 def _file_problems(data: bytes, where: dict[str, Any]) -> list[Problem]:
@@ -249,6 +255,17 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
             Problem("malformed-csv", f"the header row cannot be parsed: {error}", row=1, **where)
         )
         return _empty(model, file, problems)
+    if any("\n" in name or "\r" in name for name in header):
+        problems.append(
+            Problem(
+                "malformed-csv",
+                "a quote opened in the header is never closed: the rest of the file is swallowed",
+                row=1,
+                hint="remove the stray quote from the header",
+                **where,
+            )
+        )
+        return _empty(model, file, problems)
     if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in ";\t|"):
         delimiter = next(d for d in ";\t|" if d in header[0])
         problems.append(
@@ -264,6 +281,8 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     problems += _header_problems(header, expected, where)
 
     width = len(header)
+    if not data.endswith((b"\n", b"\r")):  # pyarrow cannot read a lone header without one
+        data += b"\n"
     try:
         parsed, skipped = _parse(data, width, threads=True)
         if any(number is None for number, _, _ in skipped):  # only one thread counts rows
