@@ -9,7 +9,7 @@ rejects must be the same.
 
 One difference is inherent and pinned here: a Table Schema ``integer`` is parsed by
 Frictionless 5 with Python's ``int()``, which takes ``+21``, ``021``, `` 21``,
-``7_000_000`` and Arabic-Indic digits; our canonical-form rule refuses them, and no
+``-0``, ``7_000_000`` and Arabic-Indic digits; our canonical-form rule refuses them, and no
 Table Schema property can (``pattern`` is not applied to integers). Those spellings
 are listed in ``FRICTIONLESS_ACCEPTS``; if Frictionless ever refuses them, the test
 fails and the list shrinks. Dates agree exactly: the schema pattern says which days
@@ -39,7 +39,7 @@ from .helpers import CELL_CODES, ROOT
 
 CORPUS = Path(__file__).parent / "corpus"
 #: The integer spellings Frictionless's ``int()`` takes and the canonical form refuses.
-FRICTIONLESS_ACCEPTS = {"+21", "021", " 21", "7_000_000", "\u0662\u0661"}
+FRICTIONLESS_ACCEPTS = {"+21", "021", " 21", "-0", "7_000_000", "\u0662\u0661"}
 #: Problems that stop a file's cells from being read as cells.
 _CODE_NAMES = list(CODES)
 STRUCTURAL = frozenset(

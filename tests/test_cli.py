@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from astana_talks.cli import cli
 
-from .helpers import replace_in
+from .helpers import ROOT, replace_in
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -271,3 +271,30 @@ def test_unexpected_errors_are_one_line_unless_debug(
         err = capsys.readouterr().err
         assert ("Traceback" in err) == traceback
         assert "error: unexpected error: RuntimeError('boom')" in err
+
+
+def test_table_option_mistakes_are_named(package_copy: Path) -> None:
+    rounds = package_copy / "data" / "rounds.csv"
+    code, _, err = run("validate", "--table", "Rounds", str(rounds))
+    assert code == 2
+    assert "--table 'Rounds' is not a table" in err
+    assert "did you mean 'rounds'?" in err
+    code, _, err = run("validate", "--table", "rounds", str(package_copy))
+    assert code == 2
+    assert "--table is for a CSV file" in err
+
+
+def test_a_json_file_that_is_not_a_descriptor_is_refused(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text('{"valid": true, "problems": []}', encoding="utf-8")
+    code, _, err = run("validate", str(report))
+    assert code == 2
+    assert "no 'resources': this is not a Data Package descriptor" in err
+
+
+def test_lone_carriage_returns_are_a_line_ending_warning(tmp_path: Path) -> None:
+    rounds = tmp_path / "rounds.csv"
+    rounds.write_bytes((ROOT / "data" / "rounds.csv").read_bytes().replace(b"\n", b"\r"))
+    code, out, _ = run("validate", "--format", "text", str(rounds))
+    assert code == 0
+    assert "warning line-endings: the file ends lines with a lone CR" in out

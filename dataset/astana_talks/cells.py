@@ -1,7 +1,7 @@
 """Text cells to typed values and back, in canonical forms only.
 
 The rule, the same for every table: an empty cell is missing; an integer is
-``-?(0|[1-9][0-9]*)`` (no ``+``, ``_``, spaces, leading zeros or non-ASCII
+``0|-?[1-9][0-9]*`` (no ``+``, ``_``, spaces, leading zeros or non-ASCII
 digits); a boolean is ``true`` or ``false``; every other column is text, taken
 as it is. Pydantic then checks patterns, vocabularies, ranges and row rules.
 """
@@ -23,7 +23,7 @@ from .models import Record
 from .problems import Problem
 from .schemas import Column, columns
 
-INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+INTEGER = re.compile(r"0|-?[1-9][0-9]*")  # not -0
 BOOLEANS = {"true": True, "false": False}
 
 

@@ -25,7 +25,7 @@ from .reading import CsvTable
 from .schemas import Column, columns
 from .spreadsheet import FORMULA
 
-INTEGER = anchored(r"-?(0|[1-9][0-9]*)")
+INTEGER = anchored(r"0|-?[1-9][0-9]*")  # not -0
 Mask = NDArray[np.bool_]
 #: Cells that already have a problem, per column: later checks skip them.
 Failed = dict[str, Mask]

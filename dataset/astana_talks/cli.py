@@ -345,4 +345,4 @@ def main() -> None:
     except Exception as error:  # the last line of defence: never a traceback by default
         if debug:
             traceback.print_exc()
-        _fail(f"unexpected error: {error!r} (rerun with --debug for a traceback)", 2)
+        _fail(f"unexpected error: {error!r} (rerun as astana-talks --debug ... for a traceback)", 2)

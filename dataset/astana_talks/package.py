@@ -291,6 +291,8 @@ def parse_descriptor(data: bytes, where: str, limits: Limits = DEFAULT_LIMITS) -
         raise invalid(str(error)) from error
     if not isinstance(descriptor, dict):
         raise invalid(f"the top level is {type(descriptor).__name__}, not an object")
+    if "resources" not in descriptor:
+        raise invalid("no 'resources': this is not a Data Package descriptor")
     resources_ = descriptor.get("resources", [])
     if not isinstance(resources_, list) or not all(isinstance(r, dict) for r in resources_):
         raise invalid("resources must be a list of objects")

@@ -99,7 +99,17 @@ def _record_starts(text: str) -> Iterator[int]:
 def _file_problems(data: bytes, where: dict[str, Any]) -> list[Problem]:
     problems = []
     crlf, lf = data.count(b"\r\n"), data.count(b"\n")
-    if crlf and crlf == lf:
+    if data.count(b"\r") > crlf:
+        problems.append(
+            Problem(
+                "line-endings",
+                "the file ends lines with a lone CR (classic Mac OS)"
+                + (" mixed with LF" if lf else ""),
+                hint="save with LF (Unix) line endings",
+                **where,
+            )
+        )
+    elif crlf and crlf == lf:
         problems.append(
             Problem(
                 "line-endings",

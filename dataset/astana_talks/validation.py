@@ -299,6 +299,15 @@ def _unusable(
 
 def _csv_table(path: Path, table: str | None) -> str:
     name = table or path.stem
+    if table is not None and table not in TABLES:
+        raise UnreadableInputError(
+            Problem(
+                "unknown-table",
+                f"--table {table!r} is not a table ({', '.join(TABLES)})",
+                file=str(path),
+                hint=suggest(table, list(TABLES)),
+            )
+        )
     if name not in TABLES:
         hint = suggest(name, list(TABLES))
         raise UnreadableInputError(
@@ -341,6 +350,11 @@ def gather(
     if not targets:
         return canonical()
     if any(_is_package(p) for p in targets):
+        if table is not None:
+            raise _unusable(
+                targets[0],
+                "--table is for a CSV file; a package's descriptor names its tables",
+            )
         if len(targets) > 1:
             raise _unusable(
                 targets[0],
