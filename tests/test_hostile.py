@@ -288,3 +288,12 @@ def test_rows_after_a_huge_multiline_value_keep_their_line_numbers(tmp_path: Pat
     code, out = run("--max-cell-chars", "1000000", str(target))
     found = [(p["code"], p["row"]) for p in json.loads(out)["problems"]]
     assert (code, found) == (1, [("pattern-mismatch", 2), ("type-error", 80_003)])
+
+
+def test_a_header_of_thousands_of_columns_is_one_problem(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.csv"
+    figures.write_text(",".join(f"c{n}" for n in range(100_000)) + "\n1\n", encoding="utf-8")
+    code, out = run(str(figures))
+    [problem] = json.loads(out)["problems"]
+    assert (code, problem["code"], problem["row"]) == (1, "extra-column", 1)
+    assert "100000 columns" in problem["message"]

@@ -130,6 +130,10 @@ def _file_problems(data: bytes, where: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+#: More columns than this in a header, and the file is not read further (ours have < 20).
+MAX_COLUMNS = 1000
+
+
 def _header_problems(
     header: tuple[str, ...], expected: tuple[str, ...], where: dict[str, Any]
 ) -> list[Problem]:
@@ -284,6 +288,17 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
                 f"the file is separated by {delimiter!r}, not by commas",
                 row=1,
                 hint="save the file as comma-separated values",
+                **where,
+            )
+        )
+        return _empty(model, file, problems, header)
+    if len(header) > MAX_COLUMNS:  # not a table of ours: a column-by-column report would be huge
+        problems.append(
+            Problem(
+                "extra-column",
+                f"the header has {len(header)} columns, the table {len(expected)}: rows not read",
+                row=1,
+                hint=f"the header must be: {','.join(expected)}",
                 **where,
             )
         )
