@@ -68,35 +68,35 @@ def _unsafe(message: str, file: str, value: str | None = None) -> UnreadableInpu
     return UnreadableInputError(Problem("unsafe-path", message, file=file, value=value))
 
 
-def read_regular_file(path: Path, where: str, inside: Path | None = None) -> bytes:
+def _unreadable(message: str, where: str) -> UnreadableInputError:
+    return UnreadableInputError(Problem("unreadable-input", message, file=where))
+
+
+def read_regular_file(
+    path: Path, where: str, inside: Path | None = None, name: str | None = None
+) -> bytes:
     """The bytes of ``path``, which must be a regular file (not a FIFO, a device or a
-    folder) and, when ``inside`` is given, resolve to a real path inside that folder."""
+    folder) and, when ``inside`` is given, resolve to a real path inside that folder.
+    ``name`` is how problems call the file (its path in the package)."""
+    name = name or path.name
     if inside is not None:
         real = path.resolve()
         if not real.is_relative_to(inside):
-            raise _unsafe(f"{path.name} is a link to {real}, outside {inside}", where, str(path))
+            raise _unsafe(f"{name} is a link to {real}, outside the package", where, name)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         descriptor = os.open(path, flags)  # non-blocking: opening a FIFO does not hang
     except OSError as error:
-        raise UnreadableInputError(
-            Problem("unreadable-input", f"cannot read {path}: {error.strerror}", file=where)
-        ) from error
+        raise _unreadable(f"cannot read {name}: {error.strerror}", where) from error
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise UnreadableInputError(
-                Problem(
-                    "unreadable-input",
-                    f"{path} is not a regular file (a folder, pipe or device is not read)",
-                    file=where,
-                )
+            raise _unreadable(
+                f"{name} is not a regular file (a folder, pipe or device is not read)", where
             )
         try:
             return handle.read()
         except OSError as error:
-            raise UnreadableInputError(
-                Problem("unreadable-input", f"cannot read {path}: {error.strerror}", file=where)
-            ) from error
+            raise _unreadable(f"cannot read {name}: {error.strerror}", where) from error
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -187,21 +187,14 @@ class PackageSource:
                 )
             return data
         if self.folder is not None:
-            real = (self.folder / relative).resolve()
-            if not real.is_relative_to(self.folder):
-                raise _unsafe(
-                    f"{relative} is a link to {real}, outside the package", where, relative
-                )
-            return read_regular_file(self.folder / relative, where)
+            return read_regular_file(self.folder / relative, where, self.folder, relative)
         node = self.root
         for part in PurePosixPath(relative).parts:
             node = node / part
         try:
             return node.read_bytes()
         except OSError as error:
-            raise UnreadableInputError(
-                Problem("unreadable-input", f"cannot read {relative}: {error.strerror}", file=where)
-            ) from error
+            raise _unreadable(f"cannot read {relative}: {error.strerror}", where) from error
 
     def resource(self, table: str) -> dict[str, Any]:
         """The descriptor's resource for ``table`` (empty when there is none)."""
