@@ -245,3 +245,95 @@ def test_neutralised_text_never_runs_and_changes_only_by_an_apostrophe(text: str
     assert not re.match(FORMULA, shown)
     assert shown == text or shown == "'" + text
     assert (shown == text) == (re.match(FORMULA, text) is None)
+
+
+def _build(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["build", *args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.stderr
+
+
+def test_no_program_runs_on_a_package_someone_sent(
+    package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a repository's config can make git run programs: git is for our own checkout only
+    import subprocess
+
+    (package_copy / ".git").mkdir()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"ran {args}")
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(subprocess, "run", refuse)
+    assert _build(str(package_copy), "--out", str(tmp_path / "dist"))[0] == 0
+
+
+def test_a_version_that_is_a_path_is_refused_and_nothing_is_written(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    descriptor = package_copy / "datapackage.json"
+    replace_in(descriptor, f'"version": "{VERSION}"', '"version": "0.1.0/../../victim"')
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "thesis.txt").write_text("important", encoding="utf-8")
+    report = astana_talks.validate(package_copy)
+    assert [p.message for p in report.problems] == [
+        "version '0.1.0/../../victim' is not MAJOR.MINOR.PATCH (e.g. 0.2.0)"
+    ]
+    out = tmp_path / "deep" / "dist"
+    code, err = _build(str(package_copy), "--out", str(out))
+    assert code == 1
+    assert "is not MAJOR.MINOR.PATCH" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["package", "victim"]
+    assert (victim / "thesis.txt").read_text(encoding="utf-8") == "important"
+
+
+def test_a_changelog_linked_out_of_the_package_is_not_published(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("## secret\nAWS_SECRET=hunter2\n", encoding="utf-8")
+    (package_copy / "CHANGELOG.md").symlink_to(secret)
+    out = tmp_path / "dist"
+    code, err = _build(str(package_copy), "--out", str(out))
+    assert code == 1
+    assert "outside the package" in err
+    assert not out.exists()
+
+
+def test_the_release_publishes_the_bytes_that_were_validated(tmp_path: Path) -> None:
+    # the descriptor moves rounds to tables/rounds.csv; a stale data/rounds.csv beside
+    # it was never validated and must not reach the release
+    archive = tmp_path / "moved.zip"
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    [rounds] = [r for r in descriptor["resources"] if r["name"] == "rounds"]
+    rounds["path"] = "tables/rounds.csv"
+    canonical = (ROOT / "data" / "rounds.csv").read_bytes()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("datapackage.json", json.dumps(descriptor))
+        for path in sorted((ROOT / "data").rglob("*")):
+            if path.is_file() and path.name != "rounds.csv":
+                zf.write(path, path.relative_to(ROOT).as_posix())
+        zf.writestr("tables/rounds.csv", canonical)
+        zf.writestr("data/rounds.csv", canonical.replace(b"Astana", b"UNVALIDATED"))
+    release = build(archive, out=tmp_path / "dist")
+    with zipfile.ZipFile(release.zip) as zf:
+        assert zf.read("data/rounds.csv") == canonical
+
+
+def test_build_needs_a_package_and_an_out_outside_its_data(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    for path in (package_copy / "data").glob("*.csv"):
+        (loose / path.name).write_bytes(path.read_bytes())
+    code, err = _build(str(loose), "--out", str(tmp_path / "dist"))
+    assert code == 1
+    assert "is not a data package" in err
+    code, err = _build(str(package_copy), "--out", str(package_copy / "data" / "dist"))
+    assert code == 2
+    assert "is inside the data of the package" in err
+    assert not (package_copy / "data" / "dist").exists()

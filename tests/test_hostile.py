@@ -175,6 +175,16 @@ def test_zip_members_python_cannot_read_are_refused(
     assert said in problem["message"]
 
 
+def test_a_zip_member_stored_twice_is_refused(tmp_path: Path) -> None:
+    archive = _package_zip(tmp_path / "package.zip")
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(archive, "a") as zf:
+        zf.writestr("data/rounds.csv", "round_number\n")
+    code, out = run(str(archive))
+    [problem] = json.loads(out)["problems"]
+    assert (code, problem["code"]) == (2, "unreadable-input")
+    assert "'data/rounds.csv' appears twice" in problem["message"]
+
+
 def test_a_folder_named_like_the_descriptor_is_not_one(tmp_path: Path) -> None:
     archive = tmp_path / "package.zip"
     with zipfile.ZipFile(archive, "w") as zf:

@@ -36,7 +36,8 @@ from typing import Any
 from .changes import Diff, compare
 from .generate import citation_cff, codebook, package_descriptor
 from .models import MODELS, Record, Source
-from .problems import Problem, Report
+from .package import SEMVER, read_regular_file
+from .problems import Problem, Report, UnreadableInputError
 from .reading import CsvTable
 from .schemas import columns, table_schema
 from .spreadsheet import spreadsheet_csv
@@ -68,12 +69,18 @@ class Release:
 
 
 def _version(given: Contribution) -> str:
-    """The version a package's descriptor gives, else the Python package's."""
+    """The version a package's descriptor gives, else the Python package's; it names
+    the release files, so it must be MAJOR.MINOR.PATCH (no path can hide in it)."""
     from . import __version__
 
     for reader in given.roots:
-        version = (reader.descriptor or {}).get("version")
-        if isinstance(version, str):
+        descriptor = reader.descriptor or {}
+        if "version" in descriptor:
+            version = descriptor["version"]
+            if not isinstance(version, str) or not SEMVER.fullmatch(version):
+                raise BuildError(
+                    f"{reader.label}: the descriptor's version {version!r} is not MAJOR.MINOR.PATCH"
+                )
             return version
     return __version__
 
@@ -119,7 +126,7 @@ def _records(given: Contribution) -> dict[str, list[Record]]:
 
 
 def _semver(version: str) -> tuple[int, int, int]:
-    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    match = SEMVER.fullmatch(version)
     if match is None:
         raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH")
     major, minor, patch = (int(g) for g in match.groups())
@@ -377,6 +384,11 @@ def build(
     """
     source_path = Path(path) if path is not None else None
     given = canonical() if source_path is None else gather([source_path])
+    if not given.complete:
+        raise BuildError(
+            f"{source_path} is not a data package: build a folder with a datapackage.json, "
+            "a datapackage.json or a zip"
+        )
     report = check(given)
     if not report.valid:
         raise BuildError("the data is invalid", report)
@@ -388,11 +400,16 @@ def build(
     records = _records(given)
     sources = [r for r in records["sources"] if isinstance(r, Source)]
     root = Path(__file__).resolve().parent.parent.parent if source_path is None else source_path
-    when = created(root if (root / ".git").exists() else None, sources)
+    # git runs only in this project's own checkout, never in a package someone sent:
+    # a repository's config can make git run programs
+    repository = source_path is None and (root / ".git").is_dir()
+    when = created(root if repository else None, sources)
 
     old_version, changes = None, Diff(())
     if previous is not None:
         old = gather([Path(previous)])
+        if not check(old).valid:
+            raise BuildError(f"the previous release {previous} is invalid", check(old))
         old_version = _version(old)
         changes = compare(old, given)
         reason = check_version(old_version, version, required_bump(old, given, changes))
@@ -403,19 +420,14 @@ def build(
     descriptor["version"] = version
     descriptor["created"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     csvs: dict[str, bytes] = {}
+    [package] = given.roots  # a package: its descriptor says where each table was read
     for model, resource in zip(MODELS, descriptor["resources"], strict=True):
-        node = given.tables[model.table]
-        data = (
-            Path(node.file).read_bytes()
-            if Path(node.file).is_file()
-            else _member_bytes(given, resource["path"])
-        )
+        data = package.read(package.table_path(model.table))  # the bytes validated
         csvs[resource["path"]] = data
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     texts = {s.text_file: _member_bytes(given, s.text_file) for s in sources}
-    history_path = root / "CHANGELOG.md"
-    history = history_path.read_text(encoding="utf-8") if history_path.is_file() else ""
+    history = _history(root)
     log = changelog(version, when.date(), changes, old_version, history).encode("utf-8")
     cff = citation_cff(version, when.date()).encode("utf-8")
     zip_name = f"{NAME}-{version}.zip"
@@ -432,8 +444,10 @@ def build(
     members.update({f"schemas/{m.table}.json": _json(table_schema(m)) for m in MODELS})
 
     target = Path(out)
+    made = [f for f in (target, *target.parents) if not f.exists()]  # to undo on failure
     target.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".astana-talks-build-", dir=target))
+    built = False
     try:
         folder = work / f"{NAME}-{version}"
         (folder / "parquet").mkdir(parents=True)
@@ -462,9 +476,28 @@ def build(
             shutil.rmtree(final_folder)
         os.replace(folder, final_folder)
         os.replace(archive, final_zip)
+        built = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if not built:
+            for folder_made in made:  # the folders this build created, innermost first
+                if folder_made.is_dir() and not any(folder_made.iterdir()):
+                    folder_made.rmdir()
     return Release(version, final_zip, final_folder, changes)
+
+
+def _history(root: Path) -> str:
+    """The project's CHANGELOG.md beside the data, read like any package file: a link
+    out of the folder, a pipe or bytes that are not UTF-8 stop the build."""
+    path = root / "CHANGELOG.md"
+    if not path.exists():
+        return ""
+    try:
+        return read_regular_file(path, str(path), root.resolve(), "CHANGELOG.md").decode()
+    except UnreadableInputError as error:
+        raise BuildError(error.problem.message, Report.of([error.problem])) from error
+    except UnicodeDecodeError as error:
+        raise BuildError(f"{path}: byte {error.start} is not UTF-8") from error
 
 
 def _member_bytes(given: Contribution, relative: str) -> bytes:

@@ -293,6 +293,10 @@ def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
     """
     from .build import BuildError, build
 
+    if path is not None:
+        folder = (path if path.is_dir() else path.parent).resolve()
+        if out.resolve().is_relative_to(folder / "data"):
+            _fail(f"--out {out} is inside the data of the package {path}; build elsewhere", 2)
     try:
         release = build(path, out, previous)
     except UnreadableInputError as error:
@@ -301,6 +305,9 @@ def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
         if error.report.problems:
             click.echo(human(error.report, style=_style), nl=False, err=True)
         _fail(f"{error}: the release was not built", 1)
+    except OSError as error:
+        where = error.filename or out
+        _fail(f"cannot write the release to {where}: {error.strerror or error}", 2)
     click.echo(f"wrote {release.zip}")
     click.echo(f"wrote {release.folder}/ (parquet/, json/, astana-talks.db, metadata.json)")
 

@@ -35,6 +35,8 @@ from typing import Any
 from .problems import Problem, UnreadableInputError
 
 DESCRIPTOR = "datapackage.json"
+#: A data package version: MAJOR.MINOR.PATCH in digits, so it is safe in a file name.
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -368,7 +370,11 @@ def _open_zip(target: Path, label: str, limits: Limits) -> PackageSource:
     if len(members) > limits.zip_members:
         raise refuse(f"{len(members)} members, more than the limit of {limits.zip_members}")
     total = 0
+    seen: set[str] = set()
     for member in members:
+        if member.filename in seen:  # readers disagree on which copy counts
+            raise refuse(f"member {member.filename!r} appears twice")
+        seen.add(member.filename)
         reason = unsafe_reason(member.filename.rstrip("/"))
         if reason is not None:
             raise refuse(f"member {member.filename!r}: {reason}", "unsafe-path")

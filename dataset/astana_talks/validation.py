@@ -30,7 +30,14 @@ from .cells import Suggester, suggest
 from .checks import check_cells, check_duplicates, check_rows, joined
 from .models import TABLES, Evidenced
 from .names import normalize_name
-from .package import DEFAULT_LIMITS, Limits, PackageSource, open_package, read_regular_file
+from .package import (
+    DEFAULT_LIMITS,
+    SEMVER,
+    Limits,
+    PackageSource,
+    open_package,
+    read_regular_file,
+)
 from .problems import Problem, Report, UnreadableInputError
 from .reading import CsvTable, read_csv
 from .vocabularies import Role
@@ -141,6 +148,16 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
     given = (source.descriptor or {}).get("resources", [])
     named = {r.get("name"): r for r in given if isinstance(r.get("name"), str)}
     problems = []
+    version = (source.descriptor or {}).get("version")
+    if version is not None and not (isinstance(version, str) and SEMVER.fullmatch(version)):
+        problems.append(
+            Problem(
+                "descriptor-error",
+                f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 0.2.0)",
+                file=file,
+                hint="releases are named after the version; see docs/publishing.md",
+            )
+        )
     unknown = [str(r.get("name")) for r in given if not _known(r)]
     if unknown:
         shown = ", ".join(repr(n) for n in unknown[:5])
