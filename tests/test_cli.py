@@ -298,3 +298,32 @@ def test_lone_carriage_returns_are_a_line_ending_warning(tmp_path: Path) -> None
     code, out, _ = run("validate", "--format", "text", str(rounds))
     assert code == 0
     assert "warning line-endings: the file ends lines with a lone CR" in out
+
+
+def test_diff_refuses_inputs_it_cannot_read_faithfully(tmp_path: Path) -> None:
+    rounds = (ROOT / "data" / "rounds.csv").read_text(encoding="utf-8")
+    broken = tmp_path / "rounds.csv"
+    broken.write_text(rounds.replace("\n21,", '\n"21,', 1), encoding="utf-8")  # unclosed quote
+    code, out, err = run("diff", str(broken))
+    assert (code, out) == (1, "")
+    assert "malformed-csv" in err
+    assert err.rstrip().endswith("these problems make a diff unreliable: fix them first")
+    last = rounds.splitlines()[-1]
+    broken.write_text(rounds + last + "\n", encoding="utf-8")  # a key twice
+    code, _, err = run("diff", str(broken))
+    assert code == 1
+    assert "duplicate-row" in err
+
+
+def test_control_characters_in_data_are_warned_and_never_printed_raw(
+    package_copy: Path,
+) -> None:
+    replace_in(package_copy / "data" / "rounds.csv", ",Astana,", ",Astana\x1b]0;PWNED\x07,")
+    code, out, _ = run("validate", "--format", "json", str(package_copy))
+    assert code == 0
+    assert [p["code"] for p in json.loads(out)["problems"]] == ["invisible-character"]
+    code, out, _ = run("show", "round", "21", "--path", str(package_copy))
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "Astana\\u001b]0;PWNED\\u0007" in out

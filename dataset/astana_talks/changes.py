@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .checks import joined
+from .checks import check_duplicates, joined
+from .problems import InvalidDataError, Report
 from .reading import CsvTable
 from .validation import Contribution, canonical, gather
 
@@ -92,10 +93,45 @@ def compare(old: Contribution, new: Contribution) -> Diff:
     return Diff(tuple(changes))
 
 
+#: Problems that would make a diff wrong: rows lost or unreadable, keys repeated,
+#: tables missing. Other problems (a bad cell) do not change which rows differ.
+BREAKS_DIFF = frozenset(
+    {
+        "encoding-error",
+        "wrong-delimiter",
+        "malformed-csv",
+        "empty-file",
+        "missing-column",
+        "duplicate-column",
+        "blank-column",
+        "ragged-row",
+        "blank-row",
+        "duplicate-key",
+        "duplicate-row",
+        "missing-table",
+    }
+)
+
+
+def _readable(given: Contribution) -> Contribution:
+    """``given``, or :class:`InvalidDataError` when it cannot be diffed faithfully."""
+    problems = list(given.problems)
+    for t in given.tables.values():
+        problems += [*t.problems, *check_duplicates(t)]
+    breaking = [p for p in problems if p.code in BREAKS_DIFF]
+    if breaking:
+        raise InvalidDataError(Report.of(breaking))
+    return given
+
+
 def diff(*paths: str | Path, table: str | None = None) -> Diff:
-    """The changes ``new`` makes to the canonical data, or to ``old`` given as the first path."""
+    """The changes ``new`` makes to the canonical data, or to ``old`` given as the first path.
+
+    Raises :class:`InvalidDataError` when an input's rows cannot all be read or its
+    keys repeat (the diff would be wrong), :class:`UnreadableInputError` when an input
+    cannot be used at all."""
     if len(paths) == 1:
-        return compare(canonical(), gather(paths, table))
+        return compare(canonical(), _readable(gather(paths, table)))
     if len(paths) == 2:
-        return compare(gather(paths[:1]), gather(paths[1:]))
+        return compare(_readable(gather(paths[:1])), _readable(gather(paths[1:])))
     raise TypeError("diff takes one path (against the canonical data) or two (old, new)")

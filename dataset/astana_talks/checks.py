@@ -144,8 +144,12 @@ def _cell_rules(
 
 
 #: Characters that do not show: zero-width spaces and joiners, bidirectional controls,
-#: the soft hyphen, the byte-order mark.
-INVISIBLE = "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+#: the soft hyphen, the byte-order mark, and control characters (escape, bell, ...:
+#: a terminal would act on them) other than tab, line breaks and form feed.
+INVISIBLE = (
+    "[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f"
+    "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> Iterator[Problem]:
@@ -156,7 +160,7 @@ def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> It
         hidden,
         column.name,
         "invisible-character",
-        "the value holds an invisible character (zero-width or bidirectional control)",
+        "the value holds an invisible or control character (zero-width, bidirectional, escape)",
         "delete it unless the source has it",
     )
     decomposed = ok & ~hidden & _mask(pc.not_equal(pc.utf8_normalize(cells, "NFC"), cells))

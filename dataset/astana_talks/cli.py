@@ -17,13 +17,19 @@ from .changes import diff
 from .dataset import Dataset, UnknownKeyError
 from .load import load
 from .package import Limits
-from .problems import InvalidDataError, Report, UnreadableInputError
+from .problems import InvalidDataError, Report, UnreadableInputError, printable
 from .render import github, human
 from .validation import validate as validate_package
 
 
+def _echo(text: str, nl: bool = True) -> None:
+    """``click.echo`` for text that holds data: control characters (terminal
+    escapes, bells) are shown as escapes, never sent to the terminal."""
+    click.echo(printable(text), nl=nl)
+
+
 def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {printable(message)}", err=True)
     sys.exit(status)
 
 
@@ -62,13 +68,13 @@ def info(path: Path | None) -> None:
         astana-talks info
     """
     ds = _load(path)
-    click.echo("Tables:")
+    _echo("Tables:")
     width = max(len(t) for t in ds.tables())
     for table in ds.tables():
-        click.echo(f"  {table:<{width}}  {len(ds.table(table)):>4} rows")
-    click.echo("Rounds:")
+        _echo(f"  {table:<{width}}  {len(ds.table(table)):>4} rows")
+    _echo("Rounds:")
     for r in ds.rounds:
-        click.echo(
+        _echo(
             f"  {r.round_number:>3}  {_dates(ds, r.round_number)}  "
             f"{r.city or '(city not stated)'}  {r.status}"
         )
@@ -115,20 +121,20 @@ def show_round(number: int, path: Path | None) -> None:
     except UnknownKeyError as error:
         _fail(str(error.args[0]), 2)
     host = ds.actor(r.host).name if r.host else "not stated"
-    click.echo(f"Round {r.round_number} ({r.status})")
-    click.echo(f"  dates: {_dates(ds, number)}")
-    click.echo(f"  place: {r.city or '(city not stated)'}, {r.country or '?'}; host: {host}")
-    click.echo("Participants:")
+    _echo(f"Round {r.round_number} ({r.status})")
+    _echo(f"  dates: {_dates(ds, number)}")
+    _echo(f"  place: {r.city or '(city not stated)'}, {r.country or '?'}; host: {host}")
+    _echo("Participants:")
     for role in ("host", "guarantor", "party", "observer"):
         people = [p for p in ds.participants_of(number) if p.role.value == role]
         if people:
             names = ", ".join(f"{ds.actor(p.actor_id).name} ({p.attendance})" for p in people)
-            click.echo(f"  {role}: {names}")
-    click.echo("Agenda:")
+            _echo(f"  {role}: {names}")
+    _echo("Agenda:")
     for item in ds.agenda_of(number):
         star = " [most prominent]" if item.most_prominent else ""
-        click.echo(f"  {item.item_number}. {item.description} ({item.topic}){star}")
-    click.echo(f"Source: {r.source_id}: \u201c{r.quote}\u201d")
+        _echo(f"  {item.item_number}. {item.description} ({item.topic}){star}")
+    _echo(f"Source: {r.source_id}: \u201c{r.quote}\u201d")
 
 
 @cli.command()
@@ -261,7 +267,13 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
         changes = diff(*paths, table=table)
     except UnreadableInputError as error:
         _fail(str(error.problem), 2)
-    click.echo(changes.to_json() if fmt == "json" else str(changes), nl=fmt == "json")
+    except InvalidDataError as error:
+        click.echo(human(error.report, style=_style), nl=False, err=True)
+        _fail("these problems make a diff unreliable: fix them first", 1)
+    if fmt == "json":
+        click.echo(changes.to_json())
+    else:
+        _echo(str(changes), nl=False)
 
 
 @cli.command("build")

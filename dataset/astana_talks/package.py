@@ -50,8 +50,9 @@ class Limits:
     """Deepest nesting of objects and arrays in a descriptor."""
     zip_members: int = 10_000
     """Most members a zip may have."""
-    zip_bytes: int = 2 * 2**30
-    """Largest total uncompressed size of a zip's members (2 GiB)."""
+    zip_bytes: int = 256 * 2**20
+    """Largest total uncompressed size of a zip's members (256 MiB: validating takes
+    up to about ten times a file's size in memory)."""
     zip_ratio: int = 200
     """Largest compression ratio of a zip member (a zip bomb compresses far more)."""
     cell_chars: int = 100_000

@@ -76,7 +76,9 @@ CODES: Mapping[str, Code] = {
         "error", "A cell is not a real partial date (YYYY, YYYY-MM or YYYY-MM-DD)."
     ),
     "cell-too-large": Code("error", "A cell is longer than the limit (100,000 characters)."),
-    "invisible-character": Code("warning", "A value holds an invisible character."),
+    "invisible-character": Code(
+        "warning", "A value holds an invisible or control character (zero-width, escape, ...)."
+    ),
     "not-nfc": Code("warning", "Text is not in Unicode normal form C."),
     "formula-like": Code("warning", "A value starts like a spreadsheet formula (=, +, -, @)."),
     # rows
@@ -128,6 +130,15 @@ def visible(text: str) -> str:
         else:
             out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
     return "".join(out)
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters other than line breaks and tabs written as
+    escapes (``\\u001b``): safe to print on a terminal, readable otherwise."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" and c not in "\n\t" else c
+        for c in text
+    )
 
 
 @dataclass(frozen=True)
