@@ -327,3 +327,10 @@ def test_control_characters_in_data_are_warned_and_never_printed_raw(
     assert "\x1b" not in out
     assert "\x07" not in out
     assert "Astana\\u001b]0;PWNED\\u0007" in out
+
+
+@pytest.mark.parametrize("command", [("validate",), ("info",), ("diff",), ("build",)])
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(command: tuple[str, ...]) -> None:
+    code, _, err = run(*command, "")
+    assert code == 2
+    assert "an empty path was given" in err

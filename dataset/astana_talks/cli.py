@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -20,6 +20,15 @@ from .package import Limits
 from .problems import InvalidDataError, Report, UnreadableInputError, printable
 from .render import github, human
 from .validation import validate as validate_package
+
+
+class _Path(click.Path):
+    """``click.Path`` that refuses an empty path (which pathlib reads as '.')."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value == "":
+            self.fail("an empty path was given (for the current folder, pass '.')", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def _echo(text: str, nl: bool = True) -> None:
@@ -57,7 +66,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=_Path(path_type=Path))
 def info(path: Path | None) -> None:
     """Show the number of rows per table and the rounds with their dates.
 
@@ -106,7 +115,7 @@ def show() -> None:
 @show.command("round")
 @click.argument("number", type=int)
 @click.option(
-    "--path", type=click.Path(path_type=Path), help="A package to read instead of the shipped data."
+    "--path", type=_Path(path_type=Path), help="A package to read instead of the shipped data."
 )
 def show_round(number: int, path: Path | None) -> None:
     """Show a round: dates, place, participants by role, agenda.
@@ -138,7 +147,7 @@ def show_round(number: int, path: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=_Path(path_type=Path))
 @click.option("--table", help="The table of a single CSV file whose name does not say it.")
 @click.option(
     "--format",
@@ -152,7 +161,7 @@ def show_round(number: int, path: Path | None) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many problems.")
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_Path(dir_okay=False, path_type=Path),
     help="Also write the JSON report to this file (atomically).",
 )
 @click.option("--max-zip-bytes", type=click.IntRange(min=1), help="Zip: most uncompressed bytes.")
@@ -245,7 +254,7 @@ def _status(report: Report, strict: bool) -> int:
 
 
 @cli.command("diff")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=_Path(path_type=Path))
 @click.option("--table", help="The table of a single CSV file whose name does not say it.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -277,17 +286,17 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
 
 
 @cli.command("build")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=_Path(path_type=Path))
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_Path(file_okay=False, path_type=Path),
     default=Path("dist"),
     show_default=True,
     help="Where to write the release.",
 )
 @click.option(
     "--previous",
-    type=click.Path(exists=True, path_type=Path),
+    type=_Path(exists=True, path_type=Path),
     help="The previous release (zip or package): its diff goes into the changelog, "
     "and the version must move past it if the data changed.",
 )
@@ -328,7 +337,7 @@ def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
 @click.option("--check", is_flag=True, help="Only report drift; exit 1 if a file differs.")
 @click.option(
     "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=_Path(file_okay=False, exists=True, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The repository root.",
