@@ -307,3 +307,13 @@ def test_a_header_of_thousands_of_columns_is_one_problem(tmp_path: Path) -> None
     [problem] = json.loads(out)["problems"]
     assert (code, problem["code"], problem["row"]) == (1, "extra-column", 1)
     assert "100000 columns" in problem["message"]
+
+
+def test_a_source_text_that_is_a_pipe_is_refused_not_missing(package_copy: Path) -> None:
+    text = package_copy / "data" / "sources" / "dailysabah-2024-01-astana-21.txt"
+    text.unlink()
+    os.mkfifo(text)
+    code, out = run(str(package_copy))
+    [problem] = json.loads(out)["problems"]
+    assert (code, problem["code"]) == (2, "unreadable-input")
+    assert "not a regular file" in problem["message"]

@@ -71,6 +71,14 @@ def _unsafe(message: str, file: str, value: str | None = None) -> UnreadableInpu
     return UnreadableInputError(Problem("unsafe-path", message, file=file, value=value))
 
 
+def _not_a_file(folder: Path | None, relative: str) -> bool:
+    """True when ``relative`` in ``folder`` exists but is a folder, pipe or device."""
+    if folder is None:
+        return False
+    path = folder / relative
+    return path.exists() and not path.is_file()
+
+
 def _unreadable(message: str, where: str) -> UnreadableInputError:
     return UnreadableInputError(Problem("unreadable-input", message, file=where))
 
@@ -154,6 +162,11 @@ class PackageSource:
         node = self.root
         for part in PurePosixPath(relative).parts:
             node = node / part
+        if _not_a_file(self.folder, relative):
+            raise _unreadable(
+                f"{relative} is not a regular file (a folder, pipe or device is not read)",
+                self._where(relative),
+            )
         return node.is_file()
 
     def read(self, relative: str) -> bytes:
