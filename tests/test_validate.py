@@ -233,3 +233,14 @@ def test_a_source_text_shared_by_many_sources_is_read_once(
     report = astana_talks.validate(package_copy)
     assert report.usable
     assert [r for r in reads if r.endswith(".txt")] == [row[header.index("text_file")]]
+
+
+def test_two_resources_with_one_name_are_a_descriptor_error(package_copy: Path) -> None:
+    import json
+
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    [rounds] = [r for r in descriptor["resources"] if r["name"] == "rounds"]
+    descriptor["resources"].append({**rounds, "path": "data/figures.csv"})
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    messages = [p.message for p in astana_talks.validate(package_copy).problems]
+    assert "two resources are named 'rounds': which one is read is unclear" in messages

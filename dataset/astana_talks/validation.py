@@ -146,8 +146,21 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
     file = f"{source.label}/datapackage.json"
     dataset = {r["name"]: r for r in (canonical().roots[0].descriptor or {})["resources"]}
     given = (source.descriptor or {}).get("resources", [])
-    named = {r.get("name"): r for r in given if isinstance(r.get("name"), str)}
+    named: dict[str, dict[str, Any]] = {}
     problems = []
+    for resource in given:
+        name = resource.get("name")
+        if isinstance(name, str) and name in named:
+            problems.append(
+                Problem(
+                    "descriptor-error",
+                    f"two resources are named {name!r}: which one is read is unclear",
+                    file=file,
+                    table=name if name in TABLES else None,
+                )
+            )
+        elif isinstance(name, str):
+            named[name] = resource  # the first, as PackageSource.resource() reads it
     version = (source.descriptor or {}).get("version")
     if version is not None and not (isinstance(version, str) and SEMVER.fullmatch(version)):
         problems.append(
