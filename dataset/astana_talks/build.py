@@ -408,8 +408,9 @@ def build(
     old_version, changes = None, Diff(())
     if previous is not None:
         old = gather([Path(previous)])
-        if not check(old).valid:
-            raise BuildError(f"the previous release {previous} is invalid", check(old))
+        old_report = check(old)
+        if not old_report.valid:
+            raise BuildError(f"the previous release {previous} is invalid", old_report)
         old_version = _version(old)
         changes = compare(old, given)
         reason = check_version(old_version, version, required_bump(old, given, changes))
