@@ -232,7 +232,7 @@ def _overwrites_input(output: Path, paths: tuple[Path, ...]) -> str | None:
         if folder.is_dir() and target.is_relative_to(folder):
             inside = target.relative_to(folder)
             if (
-                inside.parts[0] == "data"
+                inside.parts[:1] == ("data",)
                 or inside.name == "datapackage.json"
                 or (len(inside.parts) == 1 and target.suffix.lower() == ".csv")
             ):

@@ -7,11 +7,15 @@ Nothing outside the package is ever read and nothing is fetched from the network
   absolute, climb out (``..``), use backslashes, drive letters, ``~``, environment
   variables or ``file:`` are refused; so are URLs where the file would be read
   (resources, schemas, dialects); license and source URLs are kept as text only;
+* a ``profile``, ``profiles`` entry or ``$schema`` that is not a standard Data Package
+  profile is refused (Frictionless would fetch it, or read it from the current folder);
 * in a folder, every file is resolved to its real path, which must stay inside the
-  package's folder (a symlink pointing out is refused);
+  package's folder (a symlink pointing out is refused), and must be a regular file
+  (a pipe or device is never opened for reading in a way that could block);
 * in a zip, every member name and type is checked before anything is read, against
-  the :class:`Limits` on member count, total size and compression ratio, and only the
-  members the descriptor references are read;
+  the :class:`Limits` on member count, total size and compression ratio; encrypted
+  members, compression methods Python cannot read and names stored twice are refused;
+  only the members the descriptor references are read;
 * the descriptor is parsed strictly: duplicate keys, ``NaN``/``Infinity``, numbers
   of more than 100 digits, nesting deeper than the limit, a top level that is not an
   object are each a clear error.
