@@ -193,7 +193,12 @@ def _header_problems(
 
 
 def _parse(data: bytes, width: int, threads: bool) -> tuple[pa.Table, list[tuple[Any, int, str]]]:
-    """All records as text columns, and (record number, cells, text) of the ragged ones."""
+    """All records as text columns, and (record number, cells, text) of the ragged ones.
+
+    With ``threads``, no Python callback is given to Arrow's worker threads (a ragged
+    row then raises): a Python object held by a native thread can abort the process
+    when the interpreter exits (apache/arrow#34314). Ragged rows are collected by the
+    single-threaded read, which is also the only one that numbers them."""
     skipped: list[tuple[Any, int, str]] = []
 
     def skip(row: Any) -> str:
@@ -206,7 +211,9 @@ def _parse(data: bytes, width: int, threads: bool) -> tuple[pa.Table, list[tuple
             autogenerate_column_names=True, use_threads=threads, block_size=1 << 24
         ),
         parse_options=pacsv.ParseOptions(
-            newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=skip
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=None if threads else skip,
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={f"f{i}": pa.string() for i in range(width)},
@@ -309,8 +316,9 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     if not data.endswith((b"\n", b"\r")):  # pyarrow cannot read a lone header without one
         data += b"\n"
     try:
-        parsed, skipped = _parse(data, width, threads=True)
-        if any(number is None for number, _, _ in skipped):  # only one thread counts rows
+        try:
+            parsed, skipped = _parse(data, width, threads=True)
+        except pa.ArrowInvalid:  # a ragged row, or worse: read again to say which
             parsed, skipped = _parse(data, width, threads=False)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
         problems.append(
