@@ -27,7 +27,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -36,6 +35,7 @@ from astana_talks.models import TABLES
 from astana_talks.problems import CODES
 
 from .helpers import CELL_CODES, ROOT
+from .test_corpus import expected
 
 CORPUS = Path(__file__).parent / "corpus"
 #: The integer spellings Frictionless's ``int()`` takes and the canonical form refuses.
@@ -58,14 +58,9 @@ class CorpusCsv:
         return f"{self.case.name}/{self.name}"
 
 
-def _expected(case: Path) -> dict[str, Any]:
-    found: dict[str, Any] = json.loads((case / "expected.json").read_text(encoding="utf-8"))
-    return found
-
-
 def _corpus_csvs() -> Iterator[CorpusCsv]:
     for case in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
-        args = _expected(case)["args"]
+        args = expected(case)["args"]
         forced = args[1] if args[:1] == ["--table"] else None
         for path in sorted(case.rglob("*")):
             name = path.relative_to(case).as_posix()
@@ -150,7 +145,7 @@ def test_only_files_with_a_structural_problem_are_left_out() -> None:
     for item in CSVS:
         if item in COMPARABLE:
             continue
-        codes = {problem[3] for problem in _expected(item.case)["problems"]}
+        codes = {problem[3] for problem in expected(item.case)["problems"]}
         assert codes & STRUCTURAL, f"{item} is left out but its golden has only {codes}"
 
 

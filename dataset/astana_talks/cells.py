@@ -23,7 +23,9 @@ from .models import Record
 from .problems import Problem
 from .schemas import Column, columns
 
-INTEGER = re.compile(r"0|-?[1-9][0-9]*")  # not -0
+#: The canonical form of an integer cell (no ``+``, leading zeros or ``-0``).
+INTEGER_PATTERN = "0|-?[1-9][0-9]*"
+INTEGER = re.compile(INTEGER_PATTERN)
 BOOLEANS = {"true": True, "false": False}
 
 

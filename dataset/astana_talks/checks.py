@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from .cells import Suggester
+from .cells import INTEGER_PATTERN, Suggester
 from .dates import PARTIAL_DATE_SHAPE
 from .models import PATTERN_NAMES, Inferable, Round, anchored
 from .package import DEFAULT_LIMITS, Limits
@@ -25,7 +25,7 @@ from .reading import CsvTable
 from .schemas import Column, columns
 from .spreadsheet import FORMULA
 
-INTEGER = anchored(r"0|-?[1-9][0-9]*")  # not -0
+INTEGER = anchored(INTEGER_PATTERN)
 Mask = NDArray[np.bool_]
 #: Cells that already have a problem, per column: later checks skip them.
 Failed = dict[str, Mask]

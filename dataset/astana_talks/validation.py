@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import Suggester, suggest
+from .cells import INTEGER, Suggester, suggest
 from .checks import check_cells, check_duplicates, check_rows, joined
 from .models import TABLES, Evidenced
 from .names import normalize_name
@@ -329,24 +329,19 @@ def _unusable(
 
 def _csv_table(path: Path, table: str | None) -> str:
     name = table or path.stem
-    if table is not None and table not in TABLES:
-        raise UnreadableInputError(
-            Problem(
-                "unknown-table",
-                f"--table {table!r} is not a table ({', '.join(TABLES)})",
-                file=str(path),
-                hint=suggest(table, list(TABLES)),
-            )
-        )
     if name not in TABLES:
-        hint = suggest(name, list(TABLES))
+        what = (
+            f"--table {table!r} is not a table"
+            if table is not None
+            else f"{path.name} is not named after a table"
+        )
+        advice = "" if table is not None else "; rename it or pass --table"
         raise UnreadableInputError(
             Problem(
                 "unknown-table",
-                f"{path.name} is not named after a table ({', '.join(TABLES)}); "
-                "rename it or pass --table",
+                f"{what} ({', '.join(TABLES)}){advice}",
                 file=str(path),
-                hint=hint,
+                hint=suggest(name, list(TABLES)),
             )
         )
     return name
@@ -486,8 +481,7 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
         return texts, problems
     pattern = re.compile(r"data/sources/[a-z0-9]+(-[a-z0-9]+)*\.txt")
     roots = list(given.roots) + ([] if given.complete else list(canonical().roots))
-    read: dict[str, tuple[str, bytes]] = {}
-    decoded: dict[str, str] = {}
+    read: dict[str, tuple[str, str]] = {}  # text file -> (SHA-256, text): many sources, one file
     for line, cells in zip(sources.lines, sources.rows(), strict=True):
         relative, digest = cells.get("text_file", ""), cells.get("text_sha256", "")
         if not pattern.fullmatch(relative):
@@ -507,10 +501,10 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
                 )
             )
             continue
-        if relative not in read:  # many sources may share one text: read it once
+        if relative not in read:
             data = reader.read(relative)
-            read[relative] = (hashlib.sha256(data).hexdigest(), data)
-        actual, data = read[relative]
+            read[relative] = (hashlib.sha256(data).hexdigest(), data.decode("utf-8", "replace"))
+        actual, text = read[relative]
         if actual != digest:
             problems.append(
                 Problem(
@@ -524,9 +518,7 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
                 )
             )
             continue
-        if relative not in decoded:
-            decoded[relative] = data.decode("utf-8", errors="replace")
-        texts[cells.get("source_id", "")] = decoded[relative]
+        texts[cells.get("source_id", "")] = text
     return texts, problems
 
 
@@ -637,10 +629,7 @@ def _effective(given: Contribution, table: str) -> list[dict[str, str]]:
 
 def _is_number(text: str) -> bool:
     """A round number in canonical form (``str.isdigit`` also takes ``²`` and ``٢``)."""
-    return _NUMBER.fullmatch(text) is not None
-
-
-_NUMBER = re.compile(r"0|[1-9][0-9]*")
+    return INTEGER.fullmatch(text) is not None
 
 
 def _check_rounds(given: Contribution) -> Iterator[Problem]:
