@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import astana_talks
 from astana_talks import Dataset, InvalidDataError, UnknownKeyError, UnreadableInputError
@@ -156,3 +158,15 @@ def test_unreadable_paths_raise_unreadable_input(tmp_path: Path) -> None:
 def test_a_folder_without_descriptor_reads_data_csvs(ds: Dataset, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     assert astana_talks.load(tmp_path) == ds
+
+
+@given(st.text())
+def test_visible_and_printable_take_the_fast_path_only_when_nothing_changes(text: str) -> None:
+    import unicodedata
+
+    from astana_talks.problems import printable, visible
+
+    hidden = [c for c in text if c != " " and unicodedata.category(c)[0] in "CZ"]
+    assert (visible(text) == text) == (not hidden)
+    controls = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+    assert (printable(text) == text) == (not controls)

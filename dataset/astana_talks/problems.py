@@ -120,6 +120,8 @@ def visible(text: str) -> str:
 
     ``'Iran\\u200b'`` shows as ``Iran\\u200b``; a tab as ``\\t``; a plain space stays.
     """
+    if text.isprintable():  # exactly: no character of categories C or Z but the space
+        return text
     out = []
     for char in text:
         category = unicodedata.category(char)
@@ -135,6 +137,8 @@ def visible(text: str) -> str:
 def printable(text: str) -> str:
     """``text`` with control characters other than line breaks and tabs written as
     escapes (``\\u001b``): safe to print on a terminal, readable otherwise."""
+    if text.isprintable():  # the common case: nothing to escape
+        return text
     return "".join(
         f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" and c not in "\n\t" else c
         for c in text
