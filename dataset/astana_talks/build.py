@@ -427,7 +427,7 @@ def build(
         csvs[resource["path"]] = data
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-    texts = {s.text_file: _member_bytes(given, s.text_file) for s in sources}
+    texts = {s.text_file: _member_bytes(given, s.text_file) for s in sources if s.text_file}
     history = _history(root)
     log = changelog(version, when.date(), changes, old_version, history).encode("utf-8")
     cff = citation_cff(version, when.date()).encode("utf-8")

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from .cells import INTEGER_PATTERN, Suggester
 from .dates import PARTIAL_DATE_SHAPE
-from .models import PATTERN_NAMES, Inferable, Round, anchored
+from .models import PATTERN_NAMES, AtMeeting, Inferable, Source, Spanning, anchored
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
 from .reading import CsvTable
@@ -281,7 +281,8 @@ def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
             "row-rule",
             "inference_note is set but inferred_fields is empty",
         )
-    if t.model is Round and {"start_date", "end_date"} <= set(t.columns):
+    problems += _pairing_rules(t, failed)
+    if issubclass(t.model, Spanning) and {"start_date", "end_date"} <= set(t.columns):
         start, end = t.columns["start_date"], t.columns["end_date"]
         ok = _usable(t, failed, "start_date", "end_date")
         has_start, has_end = _mask(pc.not_equal(start, "")), _mask(pc.not_equal(end, ""))
@@ -320,6 +321,34 @@ def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
             "give both dates to the same precision, or leave the finer one out",
         )
     return problems
+
+
+def _pairing_rules(t: CsvTable, failed: Failed) -> Iterator[Problem]:
+    """The models' either-or rules: a row of a table with round_number and meeting_id
+    belongs to exactly one meeting; a source's text_file and text_sha256 go together."""
+    if issubclass(t.model, AtMeeting) and {"round_number", "meeting_id"} <= set(t.columns):
+        ok = _usable(t, failed, "round_number", "meeting_id")
+        number = _mask(pc.not_equal(t.columns["round_number"], ""))
+        meeting = _mask(pc.not_equal(t.columns["meeting_id"], ""))
+        yield from _problems(
+            t,
+            ok & (number == meeting),
+            "meeting_id",
+            "row-rule",
+            "give exactly one of round_number and meeting_id",
+        )
+    if issubclass(t.model, Source) and {"text_file", "text_sha256"} <= set(t.columns):
+        ok = _usable(t, failed, "text_file", "text_sha256")
+        text = _mask(pc.not_equal(t.columns["text_file"], ""))
+        digest = _mask(pc.not_equal(t.columns["text_sha256"], ""))
+        for missing, mask in (("text_sha256", text & ~digest), ("text_file", digest & ~text)):
+            yield from _problems(
+                t,
+                ok & mask,
+                missing,
+                "row-rule",
+                f"{missing} is empty: text_file and text_sha256 go together",
+            )
 
 
 def joined(t: CsvTable, names: tuple[str, ...]) -> pa.Array:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,6 +17,7 @@ from . import __version__
 from .changes import diff
 from .dataset import Dataset, UnknownKeyError
 from .load import load
+from .models import Evidenced, Inferable, Record, Spanning
 from .package import Limits
 from .problems import InvalidDataError, Report, UnreadableInputError, printable
 from .render import github, human
@@ -68,7 +70,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("path", required=False, type=_Path(path_type=Path))
 def info(path: Path | None) -> None:
-    """Show the number of rows per table and the rounds with their dates.
+    """Show the number of rows per table, the rounds and the other meetings.
 
     PATH is a package folder, datapackage.json or zip; the shipped data by default.
 
@@ -83,14 +85,14 @@ def info(path: Path | None) -> None:
         _echo(f"  {table:<{width}}  {len(ds.table(table)):>4} rows")
     _echo("Rounds:")
     for r in ds.rounds:
-        _echo(
-            f"  {r.round_number:>3}  {_dates(ds, r.round_number)}  "
-            f"{r.city or '(city not stated)'}  {r.status}"
-        )
+        _echo(f"  {r.round_number:>3}  {_when_and_where(r)}  {r.status}  [{_sources(ds, r)}]")
+    if ds.meetings:
+        _echo("Other meetings:")
+        for m in ds.meetings:
+            _echo(f"  {m.meeting_id}  {_when_and_where(m)}  {m.kind}  [{_sources(ds, m)}]")
 
 
-def _dates(ds: Dataset, number: int) -> str:
-    r = ds.round(number)
+def _dates(r: Spanning) -> str:
     if r.start_date is None:
         return "date not stated"
     text = (
@@ -98,8 +100,57 @@ def _dates(ds: Dataset, number: int) -> str:
         if r.end_date in (None, r.start_date)
         else f"{r.start_date} to {r.end_date}"
     )
-    inferred = r.inferred() & {"start_date", "end_date"}
+    inferred = r.inferred() & {"start_date", "end_date"} if isinstance(r, Inferable) else set()
     return text + (" (inferred)" if inferred else "")
+
+
+def _when_and_where(r: Spanning) -> str:
+    return f"{_dates(r):<26}  {r.city or '(city not stated)'}"
+
+
+def _sources(ds: Dataset, r: Evidenced) -> str:
+    """The row's source, and how many further sources cite it."""
+    more = len({c.source_id for c in ds.citations_of(r)} - {r.source_id})
+    return r.source_id + (f" +{more}" if more else "")
+
+
+def _quoted(row: Evidenced) -> str:
+    who = f"{row.said_by}, in " if row.said_by else ""
+    return f"{who}{row.source_id}: \u201c{row.quote}\u201d"
+
+
+def _meeting_details(ds: Dataset, meeting: int | str) -> None:
+    delegations = ds.delegations_of(meeting)
+    if delegations:
+        _echo("Delegation heads:")
+        for d in delegations:
+            title = f", {d.title}" if d.title else ""
+            _echo(f"  {ds.actor(d.actor_id).name}: {ds.actor(d.person_id).name}{title}")
+    outcomes = ds.outcomes_of(meeting)
+    if outcomes:
+        _echo("Outcomes:")
+        for o in outcomes:
+            when = f" ({o.date})" if o.date else ""
+            _echo(f"  {o.kind}{when}: {o.description}")
+            signed = ds.signatories_of(o.outcome_id)
+            if signed:
+                names = ", ".join(
+                    ds.actor(s.actor_id).name
+                    + (f" ({ds.actor(s.person_id).name})" if s.person_id else "")
+                    for s in signed
+                )
+                _echo(f"    signed by: {names}")
+            _echo(f"    source: {_quoted(o)}")
+
+
+def _disputes_of(ds: Dataset, rows: Iterable[Record]) -> None:
+    found = [d for row in rows for d in ds.disputes_of(row)]
+    if found:
+        _echo("Disputed:")
+        for d in found:
+            _echo(f"  {d.table_name} {d.record} {d.field}: uses {d.value_used} ({d.reason})")
+            for c in ds.claims_of(d.dispute_id):
+                _echo(f"    {c.value}: {_quoted(c)}")
 
 
 @cli.group()
@@ -112,38 +163,92 @@ def show() -> None:
     """
 
 
-@show.command("round")
-@click.argument("number", type=int)
-@click.option(
+_PATH_OPTION = click.option(
     "--path", type=_Path(path_type=Path), help="A package to read instead of the shipped data."
 )
+
+
+@show.command("round")
+@click.argument("number", type=int)
+@_PATH_OPTION
 def show_round(number: int, path: Path | None) -> None:
-    """Show a round: dates, place, participants by role, agenda.
+    """Show a round: dates, place, participants by role, delegation heads, agenda,
+    outcomes and disputed values, each with its source.
 
     \b
     Example:
-        astana-talks show round 21
+        astana-talks show round 4
     """
     ds = _load(path)
     try:
         r = ds.round(number)
     except UnknownKeyError as error:
-        _fail(str(error.args[0]), 2)
+        _fail(f"{error.args[0]} (rounds: {ds.rounds[0].round_number}-{ds.rounds[-1].round_number})", 2)
     host = ds.actor(r.host).name if r.host else "not stated"
     _echo(f"Round {r.round_number} ({r.status})")
-    _echo(f"  dates: {_dates(ds, number)}")
+    _echo(f"  dates: {_dates(r)}")
     _echo(f"  place: {r.city or '(city not stated)'}, {r.country or '?'}; host: {host}")
+    _echo(f"  source: {_quoted(r)}")
     _echo("Participants:")
+    participants = ds.participants_of(number)
     for role in ("host", "guarantor", "party", "observer"):
-        people = [p for p in ds.participants_of(number) if p.role.value == role]
+        people = [p for p in participants if p.role.value == role]
         if people:
             names = ", ".join(f"{ds.actor(p.actor_id).name} ({p.attendance})" for p in people)
             _echo(f"  {role}: {names}")
-    _echo("Agenda:")
-    for item in ds.agenda_of(number):
-        star = " [most prominent]" if item.most_prominent else ""
-        _echo(f"  {item.item_number}. {item.description} ({item.topic}){star}")
-    _echo(f"Source: {r.source_id}: \u201c{r.quote}\u201d")
+    _meeting_details(ds, number)
+    agenda = ds.agenda_of(number)
+    if agenda:
+        _echo("Agenda:")
+        for item in agenda:
+            star = " [most prominent]" if item.most_prominent else ""
+            _echo(f"  {item.item_number}. {item.description} ({item.topic}){star}")
+    _disputes_of(ds, [r, *participants, *ds.delegations_of(number), *ds.outcomes_of(number)])
+
+
+@show.command("meeting")
+@click.argument("meeting_id")
+@_PATH_OPTION
+def show_meeting(meeting_id: str, path: Path | None) -> None:
+    """Show a meeting in the Astana format that has no round number (a summit, the
+    foreign ministers in Doha): dates, place, delegation heads, outcomes.
+
+    \b
+    Example:
+        astana-talks show meeting doha-2024-12-07
+    """
+    ds = _load(path)
+    try:
+        m = ds.meeting(meeting_id)
+    except UnknownKeyError as error:
+        known = ", ".join(x.meeting_id for x in ds.meetings)
+        _fail(f"{error.args[0]} (meetings: {known})", 2)
+    _echo(f"{m.description} ({m.kind}, {m.status})")
+    _echo(f"  dates: {_dates(m)}")
+    _echo(f"  place: {m.city or '(city not stated)'}, {m.country or '?'}")
+    _echo(f"  source: {_quoted(m)}")
+    _meeting_details(ds, meeting_id)
+    _disputes_of(ds, [m, *ds.delegations_of(meeting_id), *ds.outcomes_of(meeting_id)])
+
+
+@cli.command()
+@click.option(
+    "--path", type=_Path(path_type=Path), help="A package to read instead of the shipped data."
+)
+def disputes(path: Path | None) -> None:
+    """List the values the sources disagree on: the value used, why, and each claim
+    with its source.
+
+    \b
+    Example:
+        astana-talks disputes
+    """
+    ds = _load(path)
+    for d in ds.disputes:
+        _echo(f"{d.dispute_id}: {d.table_name} {d.record} {d.field}")
+        _echo(f"  uses {d.value_used}: {d.reason}")
+        for c in ds.claims_of(d.dispute_id):
+            _echo(f"    {c.value}  {_quoted(c)}")
 
 
 @cli.command()

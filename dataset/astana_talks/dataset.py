@@ -13,12 +13,20 @@ from .models import (
     ActorName,
     AgendaItem,
     Citation,
+    Claim,
+    Delegation,
+    Dispute,
     Event,
     Figure,
+    Meeting,
+    Outcome,
     Participant,
+    Place,
+    PlaceName,
     Record,
     Relation,
     Round,
+    Signatory,
     Source,
 )
 from .names import closest, normalize_name
@@ -46,13 +54,21 @@ class Dataset:
     sources: tuple[Source, ...]
     actors: tuple[Actor, ...]
     actor_names: tuple[ActorName, ...]
+    places: tuple[Place, ...]
+    place_names: tuple[PlaceName, ...]
     rounds: tuple[Round, ...]
+    meetings: tuple[Meeting, ...]
     participants: tuple[Participant, ...]
+    delegations: tuple[Delegation, ...]
     agenda_items: tuple[AgendaItem, ...]
+    outcomes: tuple[Outcome, ...]
+    signatories: tuple[Signatory, ...]
     events: tuple[Event, ...]
     relations: tuple[Relation, ...]
     figures: tuple[Figure, ...]
     citations: tuple[Citation, ...]
+    disputes: tuple[Dispute, ...]
+    claims: tuple[Claim, ...]
 
     @classmethod
     def tables(cls) -> tuple[str, ...]:
@@ -73,8 +89,16 @@ class Dataset:
         return {r.round_number: r for r in self.rounds}
 
     @cached_property
+    def _meetings(self) -> dict[str, Meeting]:
+        return {m.meeting_id: m for m in self.meetings}
+
+    @cached_property
     def _actors(self) -> dict[str, Actor]:
         return {a.actor_id: a for a in self.actors}
+
+    @cached_property
+    def _places(self) -> dict[str, Place]:
+        return {p.place_id: p for p in self.places}
 
     @cached_property
     def _names(self) -> dict[str, str]:
@@ -86,16 +110,88 @@ class Dataset:
             index.setdefault(normalize_name(name.name), name.actor_id)
         return index
 
+    @cached_property
+    def _place_names(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for place in self.places:
+            index[normalize_name(place.place_id)] = place.place_id
+            index[normalize_name(place.name)] = place.place_id
+        for name in self.place_names:
+            index.setdefault(normalize_name(name.name), name.place_id)
+        return index
+
     def round(self, number: int) -> Round:
         """The round numbered ``number``; raises :class:`UnknownKeyError`."""
         try:
             return self._rounds[number]
-        except KeyError:
+        except (KeyError, TypeError):
             raise _unknown("round", number, (str(n) for n in self._rounds)) from None
 
     def get_round(self, number: int) -> Round | None:
         """The round numbered ``number``, or ``None``."""
         return self._rounds.get(number)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        """The meeting without a round number with id ``meeting_id`` (e.g.
+        ``"doha-2024-12-07"``); raises :class:`UnknownKeyError`."""
+        try:
+            return self._meetings[meeting_id]
+        except KeyError:
+            raise _unknown("meeting", meeting_id, self._meetings) from None
+
+    def get_meeting(self, meeting_id: str) -> Meeting | None:
+        """The meeting with id ``meeting_id``, or ``None``."""
+        return self._meetings.get(meeting_id)
+
+    def place(self, place_id: str) -> Place:
+        """The place with id ``place_id``; raises :class:`UnknownKeyError`."""
+        try:
+            return self._places[place_id]
+        except KeyError:
+            raise _unknown("place", place_id, self._places) from None
+
+    def resolve_place(self, name: str) -> Place:
+        """The place a name refers to ("Nur-Sultan", "Astana", "the Kazakh capital"),
+        folded as :meth:`resolve_actor` folds names."""
+        place_id = self._place_names.get(normalize_name(name))
+        if place_id is None:
+            known = [p.name for p in self.places] + [n.name for n in self.place_names]
+            raise _unknown("place named", name, known)
+        return self._places[place_id]
+
+    def _at(self, meeting: int | str, rows: Iterable[R]) -> tuple[R, ...]:
+        """The rows (of a table with round_number or meeting_id) of one meeting."""
+        if isinstance(meeting, str):
+            self.meeting(meeting)
+            return tuple(r for r in rows if getattr(r, "meeting_id", None) == meeting)
+        self.round(meeting)
+        return tuple(
+            r
+            for r in rows
+            if getattr(r, "round_number", None) == meeting
+            and getattr(r, "meeting_id", None) is None
+        )
+
+    def delegations_of(self, meeting: int | str) -> tuple[Delegation, ...]:
+        """The delegations at round ``meeting`` (a number) or at a meeting (its id)."""
+        return self._at(meeting, self.delegations)
+
+    def outcomes_of(self, meeting: int | str) -> tuple[Outcome, ...]:
+        """What round ``meeting`` (a number) or a meeting (its id) produced."""
+        return self._at(meeting, self.outcomes)
+
+    def signatories_of(self, outcome_id: str) -> tuple[Signatory, ...]:
+        """Who signed or adopted the outcome ``outcome_id``."""
+        return tuple(s for s in self.signatories if s.outcome_id == outcome_id)
+
+    def claims_of(self, dispute_id: str) -> tuple[Claim, ...]:
+        """What each source claims in the dispute ``dispute_id``."""
+        return tuple(c for c in self.claims if c.dispute_id == dispute_id)
+
+    def disputes_of(self, record: Record) -> tuple[Dispute, ...]:
+        """The disputes about values of ``record``."""
+        key = record.citation_key()
+        return tuple(d for d in self.disputes if d.table_name == record.table and d.record == key)
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with id ``actor_id``; raises :class:`UnknownKeyError`."""
@@ -127,8 +223,7 @@ class Dataset:
 
     def participants_of(self, number: int) -> tuple[Participant, ...]:
         """The participants of round ``number``."""
-        self.round(number)
-        return tuple(p for p in self.participants if p.round_number == number)
+        return self._at(number, self.participants)
 
     def agenda_of(self, number: int) -> tuple[AgendaItem, ...]:
         """The agenda items of round ``number``, in order."""

@@ -73,7 +73,10 @@ def package_descriptor(sources: list[Source]) -> dict[str, Any]:
             "Iran",
         ],
         "contributors": [{"title": "astana-talks maintainers", "roles": ["creator", "maintainer"]}],
-        "sources": [{"title": f"{s.publisher}: {s.title}", "path": s.url} for s in sources],
+        "sources": [
+            {"title": f"{s.publisher}: {s.title}" if s.title else s.publisher, "path": s.url}
+            for s in sources
+        ],
         "resources": [resource_descriptor(model) for model in MODELS],
     }
 

@@ -21,11 +21,14 @@ from .vocabularies import (
     EventKind,
     Language,
     Measure,
+    MeetingKind,
     NameUsage,
+    OutcomeKind,
     Qualifier,
     RelationKind,
     Role,
     RoundStatus,
+    SourceKind,
     Topic,
 )
 
@@ -44,6 +47,9 @@ SHA256 = r"[0-9a-f]{64}"
 FIELD_NAMES = r"[a-z_]+( [a-z_]+)*"
 TEXT_FILE = r"data/sources/[a-z0-9]+(-[a-z0-9]+)*\.txt"
 TABLE_NAME = r"[a-z_]+"
+#: The longest quote of a source that is not shipped in full: the words carrying the
+#: fact (a date, a name, a place), never whole paragraphs.
+QUOTE_WORDS = 25
 
 
 #: What each pattern means, in words a contributor can act on.
@@ -69,7 +75,13 @@ Text = Annotated[str, Field(pattern=anchored(TEXT))]
 CountryCode = Annotated[str, Field(pattern=anchored(ISO_ALPHA3))]
 
 
-_INHERITED_ORDER = ("source_id", "quote", "inferred_fields", "inference_note")
+_EVIDENCE_ORDER = (
+    "source_id",
+    "quote",
+    "said_by",
+    "inferred_fields",
+    "inference_note",
+)
 
 
 class Record(BaseModel):
@@ -85,10 +97,17 @@ class Record(BaseModel):
 
     @classmethod
     def columns(cls) -> tuple[str, ...]:
-        """Column names in CSV order: the table's own fields, then inherited ones."""
-        own = [name for name in cls.__annotations__ if name in cls.model_fields]
-        inherited = [n for n in _INHERITED_ORDER if n in cls.model_fields and n not in own]
-        return tuple(own + inherited)
+        """Column names in CSV order: the table's own fields, then those of the mixins
+        it shares with other tables (dates and place, the meeting), then the evidence."""
+        found: list[str] = []
+        for klass in cls.__mro__:
+            if klass.__name__ in ("Evidenced", "Inferable", "Record"):
+                continue
+            for name in vars(klass).get("__annotations__", {}):
+                if name in cls.model_fields and name not in found:
+                    found.append(name)
+        evidence = [n for n in _EVIDENCE_ORDER if n in cls.model_fields and n not in found]
+        return tuple(found + evidence)
 
     def __repr_args__(self) -> Iterator[tuple[str, object]]:
         # repr() and str() list the fields in CSV order, key first.
@@ -142,35 +161,64 @@ class Evidenced(Inferable):
     source_id: Slug = Field(description="The source this row is taken from.")
     quote: Text = Field(
         description=(
-            "Words of the source supporting the row: an exact substring of the source's "
-            "text, Unicode as it is (curly quotes included)."
+            "Words of the source supporting the row, verbatim, Unicode as it is (curly quotes "
+            "included). For a source shipped in full (text_file set) an exact substring of its "
+            "text; for any other source only the words that carry the fact, at most "
+            f"{QUOTE_WORDS} words."
         )
+    )
+    said_by: Text | None = Field(
+        default=None,
+        description=(
+            "Who makes the statement within the source, when it is not the source's own voice: "
+            "a named official with their title, a ministry, 'the guarantors\' joint statement'. "
+            "Empty when the words are the source's own (the outlet's narration, the "
+            "ministry's own release)."
+        ),
     )
 
 
 class Source(Inferable):
-    """Documents the data is taken from; the full text of each ships in data/sources/."""
+    """Documents the data is taken from: the seed article ships in full in data/sources/;
+    for every other source a row keeps where it is and the short quotes that carry facts."""
 
     table: ClassVar[str] = "sources"
     table_title: ClassVar[str] = "Sources"
     primary_key: ClassVar[tuple[str, ...]] = ("source_id",)
 
     source_id: Slug = Field(description="Identifier of the source (lowercase slug).")
-    title: Text = Field(description="Title of the source document.")
+    title: Text | None = Field(
+        default=None, description="Title of the source document; empty where it was not seen."
+    )
     publisher: Text = Field(description="Who published the source.")
+    kind: SourceKind = Field(description="What kind of document the source is.")
     url: str = Field(pattern=anchored(URL), description="Where the source was published.")
     published: PartialDate | None = Field(
         default=None,
         description="Publication date, partial ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD).",
     )
     language: Language = Field(description="Language of the source (ISO 639-1).")
-    text_file: str = Field(
+    accessed: PartialDate = Field(description="When the source was read for this dataset.")
+    text_file: str | None = Field(
+        default=None,
         pattern=anchored(TEXT_FILE),
-        description="Path of the source's text, relative to the package root.",
+        description=(
+            "Path of the source's full text, relative to the package root, for a source "
+            "shipped in full (quotes are then checked against it); empty for the others."
+        ),
     )
-    text_sha256: str = Field(
-        pattern=anchored(SHA256), description="SHA-256 of the text file's bytes, hex."
+    text_sha256: str | None = Field(
+        default=None,
+        pattern=anchored(SHA256),
+        description="SHA-256 of the text file's bytes, hex; set exactly when text_file is.",
     )
+
+    @model_validator(mode="after")
+    def _text_and_hash_together(self) -> Source:
+        if (self.text_file is None) != (self.text_sha256 is None):
+            missing = "text_sha256" if self.text_sha256 is None else "text_file"
+            raise ValueError(f"{missing} is empty: text_file and text_sha256 go together")
+        return self
 
 
 class Actor(Evidenced):
@@ -208,33 +256,34 @@ class ActorName(Evidenced):
     usage: NameUsage = Field(description="How the name refers to the actor.")
 
 
-class Round(Evidenced):
-    """Numbered rounds of the Astana talks."""
+class Spanning(Record):
+    """When and where a meeting took place: shared by rounds and other meetings, so that
+    the two tables stack into one timeline."""
 
-    table: ClassVar[str] = "rounds"
-    table_title: ClassVar[str] = "Rounds"
-    primary_key: ClassVar[tuple[str, ...]] = ("round_number",)
-    foreign_keys: ClassVar[dict[str, str]] = {"host": "actors", "source_id": "sources"}
-
-    round_number: int = Field(ge=1, le=999, description="Number of the round (1, 2, ...).")
     start_date: PartialDate | None = Field(
-        default=None, description="First day of the round, to the precision the source gives."
+        default=None, description="First day of the meeting, to the precision the source gives."
     )
     end_date: PartialDate | None = Field(
         default=None,
         description=(
-            "Last day of the round, to the precision the source gives; not before start_date."
+            "Last day of the meeting, to the precision the source gives; not before start_date."
         ),
     )
-    city: Text | None = Field(default=None, description="City, as named at the time.")
+    city: Text | None = Field(
+        default=None,
+        description="The city as the source names it at the time (Astana, Nur-Sultan, Sochi).",
+    )
+    place_id: Slug | None = Field(
+        default=None, description="The place the city denotes, whatever its name at the time."
+    )
     country: CountryCode | None = Field(
         default=None, description="ISO 3166-1 alpha-3 code of the host country."
     )
     host: Slug | None = Field(default=None, description="The hosting actor.")
-    status: RoundStatus = Field(description="Whether the round was announced, held, ...")
+    status: RoundStatus = Field(description="Whether the meeting was announced, held, ...")
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> Round:
+    def _dates_in_order(self) -> Spanning:
         if self.end_date is not None and self.start_date is None:
             raise ValueError("end_date is set but start_date is empty")
         if (
@@ -244,6 +293,69 @@ class Round(Evidenced):
         ):
             raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
         return self
+
+
+_SPANNING_KEYS: dict[str, str] = {"place_id": "places", "host": "actors", "source_id": "sources"}
+
+
+class Round(Spanning, Evidenced):
+    """Numbered rounds of the Astana talks (the International Meetings on Syria)."""
+
+    table: ClassVar[str] = "rounds"
+    table_title: ClassVar[str] = "Rounds"
+    primary_key: ClassVar[tuple[str, ...]] = ("round_number",)
+    foreign_keys: ClassVar[dict[str, str]] = _SPANNING_KEYS
+
+    round_number: int = Field(ge=1, le=999, description="Number of the round (1, 2, ...).")
+
+
+class Meeting(Spanning, Evidenced):
+    """Meetings in the Astana format without a round number: the guarantors' foreign
+    ministers and presidents. Kept apart from rounds so that round_number stays the one
+    key of numbered rounds; both tables share their date and place columns."""
+
+    table: ClassVar[str] = "meetings"
+    table_title: ClassVar[str] = "Other meetings"
+    primary_key: ClassVar[tuple[str, ...]] = ("meeting_id",)
+    foreign_keys: ClassVar[dict[str, str]] = _SPANNING_KEYS
+
+    meeting_id: Slug = Field(
+        description="Identifier of the meeting: where and when (e.g. 'doha-2024-12-07')."
+    )
+    kind: MeetingKind = Field(description="What kind of meeting.")
+    description: Text = Field(description="The meeting in neutral words.")
+
+
+class Place(Evidenced):
+    """Places where meetings were held, each once, whatever it was called at the time."""
+
+    table: ClassVar[str] = "places"
+    table_title: ClassVar[str] = "Places"
+    primary_key: ClassVar[tuple[str, ...]] = ("place_id",)
+    foreign_keys: ClassVar[dict[str, str]] = {"source_id": "sources"}
+
+    place_id: Slug = Field(description="Identifier of the place (lowercase slug).")
+    name: Text = Field(description="The place's name today, in English.")
+    country: CountryCode = Field(description="ISO 3166-1 alpha-3 code of its country.")
+    wikidata: str | None = Field(
+        default=None,
+        pattern=anchored(QID),
+        description="Wikidata item (QID) of the place, only where it is known; else empty.",
+    )
+
+
+class PlaceName(Evidenced):
+    """Every name by which a source refers to a place (Astana, Nur-Sultan, the Kazakh
+    capital); used to resolve names to places."""
+
+    table: ClassVar[str] = "place_names"
+    table_title: ClassVar[str] = "Place names"
+    primary_key: ClassVar[tuple[str, ...]] = ("place_id", "name")
+    foreign_keys: ClassVar[dict[str, str]] = {"place_id": "places", "source_id": "sources"}
+
+    place_id: Slug = Field(description="The place referred to.")
+    name: Text = Field(description="The name as the source writes it.")
+    usage: NameUsage = Field(description="How the name refers to the place.")
 
 
 class Participant(Evidenced):
@@ -278,6 +390,98 @@ class AgendaItem(Evidenced):
     description: Text = Field(description="The item, close to the source's wording, neutral.")
     most_prominent: bool = Field(
         description="True for the item the source calls the most prominent."
+    )
+
+
+class AtMeeting(Record):
+    """A row that belongs to one meeting: a numbered round or another meeting."""
+
+    round_number: int | None = Field(
+        default=None, ge=1, le=999, description="The round; empty for another meeting."
+    )
+    meeting_id: Slug | None = Field(
+        default=None, description="The meeting without a round number; empty for a round."
+    )
+
+    @model_validator(mode="after")
+    def _one_meeting(self) -> AtMeeting:
+        if (self.round_number is None) == (self.meeting_id is None):
+            raise ValueError("give exactly one of round_number and meeting_id")
+        return self
+
+
+_MEETING_KEYS: dict[str, str] = {"round_number": "rounds", "meeting_id": "meetings"}
+
+
+class Delegation(AtMeeting, Evidenced):
+    """Who headed each delegation at each meeting, where reported, with their title then."""
+
+    table: ClassVar[str] = "delegations"
+    table_title: ClassVar[str] = "Delegations"
+    primary_key: ClassVar[tuple[str, ...]] = ("delegation_id",)
+    foreign_keys: ClassVar[dict[str, str]] = {
+        **_MEETING_KEYS,
+        "actor_id": "actors",
+        "person_id": "actors",
+        "source_id": "sources",
+    }
+
+    delegation_id: Slug = Field(
+        description="Identifier: the meeting and the side (e.g. 'round-4-russia')."
+    )
+    actor_id: Slug = Field(description="The side the delegation represents.")
+    person_id: Slug = Field(description="The head of the delegation (an actor of kind person).")
+    title: Text | None = Field(
+        default=None, description="The head's title at the time, as the source gives it."
+    )
+
+
+class Outcome(AtMeeting, Evidenced):
+    """What each meeting produced: statements, documents, mechanisms, the next date."""
+
+    table: ClassVar[str] = "outcomes"
+    table_title: ClassVar[str] = "Outcomes"
+    primary_key: ClassVar[tuple[str, ...]] = ("outcome_id",)
+    foreign_keys: ClassVar[dict[str, str]] = {
+        **_MEETING_KEYS,
+        "place_id": "places",
+        "source_id": "sources",
+    }
+
+    outcome_id: Slug = Field(
+        description="Identifier: the meeting and what it produced (e.g. 'round-4-memorandum')."
+    )
+    kind: OutcomeKind = Field(description="What kind of outcome.")
+    description: Text = Field(description="The outcome in neutral words.")
+    date: PartialDate | None = Field(
+        default=None,
+        description=(
+            "When it was adopted or signed; for next_meeting, the date decided. To the "
+            "precision the source gives."
+        ),
+    )
+    place_id: Slug | None = Field(
+        default=None, description="For next_meeting: the place decided, where one was."
+    )
+
+
+class Signatory(Evidenced):
+    """Who signed or adopted an outcome, and through whom."""
+
+    table: ClassVar[str] = "signatories"
+    table_title: ClassVar[str] = "Signatories"
+    primary_key: ClassVar[tuple[str, ...]] = ("outcome_id", "actor_id")
+    foreign_keys: ClassVar[dict[str, str]] = {
+        "outcome_id": "outcomes",
+        "actor_id": "actors",
+        "person_id": "actors",
+        "source_id": "sources",
+    }
+
+    outcome_id: Slug = Field(description="The outcome signed.")
+    actor_id: Slug = Field(description="The side that signed it.")
+    person_id: Slug | None = Field(
+        default=None, description="The person who signed for that side, where reported."
     )
 
 
@@ -377,17 +581,63 @@ class Citation(Evidenced):
     note: Text | None = Field(default=None, description="What the citation adds.")
 
 
+class Dispute(Record):
+    """Values the sources disagree on: which value the dataset uses and why. Each claim,
+    with its source, is a row of claims."""
+
+    table: ClassVar[str] = "disputes"
+    table_title: ClassVar[str] = "Disputes"
+    primary_key: ClassVar[tuple[str, ...]] = ("dispute_id",)
+
+    dispute_id: Slug = Field(description="Identifier of the dispute (lowercase slug).")
+    table_name: str = Field(pattern=anchored(TABLE_NAME), description="The table of the row.")
+    record: Text = Field(description="The row's primary key, its values joined by '/'.")
+    field: str = Field(
+        pattern=anchored(FIELD_NAMES),
+        description="The disputed column(s), separated by spaces (e.g. 'start_date end_date').",
+    )
+    value_used: Text = Field(
+        description=(
+            "The value the dataset uses, as the row has it; several columns' values joined "
+            "by '/' (e.g. '2017-05-03/2017-05-04')."
+        )
+    )
+    reason: Text = Field(description="Why the dataset uses that value.")
+
+
+class Claim(Evidenced):
+    """What each source says in a dispute: one row per source and value."""
+
+    table: ClassVar[str] = "claims"
+    table_title: ClassVar[str] = "Claims"
+    primary_key: ClassVar[tuple[str, ...]] = ("dispute_id", "source_id", "value")
+    foreign_keys: ClassVar[dict[str, str]] = {"dispute_id": "disputes", "source_id": "sources"}
+
+    dispute_id: Slug = Field(description="The dispute.")
+    value: Text = Field(
+        description="The value the source gives, written as the dataset would write it."
+    )
+
+
 #: Every table, in the order a loader must read them (referenced tables first).
 MODELS: tuple[type[Record], ...] = (
     Source,
     Actor,
     ActorName,
+    Place,
+    PlaceName,
     Round,
+    Meeting,
     Participant,
+    Delegation,
     AgendaItem,
+    Outcome,
+    Signatory,
     Event,
     Relation,
     Figure,
     Citation,
+    Dispute,
+    Claim,
 )
 TABLES: dict[str, type[Record]] = {model.table: model for model in MODELS}

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from difflib import get_close_matches
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u02bc]")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")
 _ARTICLE = re.compile(r"^the ")
 
 
@@ -17,7 +17,7 @@ def normalize_name(name: str) -> str:
 
     Diacritics and case are dropped, apostrophes removed, initials joined
     (``"U.N."`` -> ``"un"``), other punctuation turned into spaces and a leading
-    "the" ignored.
+    "the" ignored. Letters of every script are kept ("أحمد طعمة", "Лаврентьев").
     """
     decomposed = unicodedata.normalize("NFKD", name.replace("\u0131", "i"))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

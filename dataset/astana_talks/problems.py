@@ -99,7 +99,21 @@ CODES: Mapping[str, Code] = {
     "quote-normalised-match": Code(
         "warning", "A quote matches its source only after normalising whitespace or quote marks."
     ),
-    "citation-target": Code("error", "A citation names a table or record that does not exist."),
+    "quote-too-long": Code(
+        "error",
+        "A quote of a source not shipped in full is longer than 25 words (quote only the "
+        "words that carry the fact).",
+    ),
+    "citation-target": Code(
+        "error", "A citation or dispute names a table or record that does not exist."
+    ),
+    "dispute-value": Code(
+        "error", "A dispute's value_used or field does not match the row it is about."
+    ),
+    "dispute-claims": Code(
+        "error",
+        "A dispute has claims from fewer than two sources, or none giving the value used.",
+    ),
     "ambiguous-name": Code("error", "One name refers to several actors after normalisation."),
     # domain rules
     "host-not-participant": Code(

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from .cells import INTEGER, Suggester, suggest
 from .checks import check_cells, check_duplicates, check_rows, joined
-from .models import TABLES, Evidenced
+from .models import QUOTE_WORDS, TABLES, Evidenced
 from .names import normalize_name
 from .package import (
     DEFAULT_LIMITS,
@@ -43,7 +43,10 @@ from .reading import CsvTable, read_csv
 from .vocabularies import Role
 
 _STRAIGHT_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
-CITABLE = tuple(t for t in TABLES if t not in ("sources", "citations"))
+CITABLE = tuple(t for t, m in TABLES.items() if issubclass(m, Evidenced) and t != "citations")
+"""The tables whose rows citations can cite."""
+DISPUTABLE = tuple(t for t in TABLES if t not in ("disputes", "claims"))
+"""The tables whose values disputes can be about."""
 
 
 @dataclass
@@ -522,9 +525,20 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
     return texts, problems
 
 
+def _quoted_only(given: Contribution) -> set[str]:
+    """The sources not shipped in full (no text_file): their quotes are checked for
+    length, not against a text."""
+    return {
+        row["source_id"]
+        for row in _effective(given, "sources")
+        if not row.get("text_file") and row.get("source_id")
+    }
+
+
 def _check_quotes(
     given: Contribution, texts: Mapping[str, str], failed: Mapping[str, Mapping[str, Any]]
 ) -> Iterator[Problem]:
+    quoted_only = _quoted_only(given)
     for table, t in given.tables.items():
         if not issubclass(t.model, Evidenced) or not {"source_id", "quote"} <= set(t.columns):
             continue
@@ -533,7 +547,9 @@ def _check_quotes(
         for pair in pc.unique(pairs).to_pylist():
             source_id, quote = pair.split("\x1f", 1)
             text = texts.get(source_id)
-            if not quote or text is None or quote in text:
+            if source_id in quoted_only and len(quote.split()) > QUOTE_WORDS:
+                verdicts[pair] = "quote-too-long"
+            elif not quote or text is None or quote in text:
                 verdicts[pair] = None
             else:
                 verdicts[pair] = _near_miss(quote, text) or "quote-not-found"
@@ -556,7 +572,15 @@ def _check_quotes(
                 "column": t.position("quote"),
                 "value": quote,
             }
-            if verdicts[pair] != "quote-not-found":
+            if verdicts[pair] == "quote-too-long":
+                yield Problem(
+                    "quote-too-long",
+                    f"the quote of source {source_id!r} has {len(quote.split())} words; "
+                    f"the most for a source not shipped in full is {QUOTE_WORDS}",
+                    hint="keep only the words that carry the fact: a date, a name, a place",
+                    **where,
+                )
+            elif verdicts[pair] != "quote-not-found":
                 yield Problem(
                     "quote-normalised-match",
                     f"the quote matches source {source_id!r} only after {verdicts[pair]}",
@@ -572,43 +596,114 @@ def _check_quotes(
                 )
 
 
-def _check_citations(given: Contribution) -> Iterator[Problem]:
-    citations = given.tables.get("citations")
-    if citations is None or not {"table_name", "record"} <= set(citations.columns):
+def _check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> Iterator[Problem]:
+    """Each row of ``table`` (citations, disputes) names an existing row of another table."""
+    rows = given.tables.get(table)
+    if rows is None or not {"table_name", "record"} <= set(rows.columns):
         return
-    names = citations.columns["table_name"].to_pylist()
-    records = citations.columns["record"].to_pylist()
+    names = rows.columns["table_name"].to_pylist()
+    records = rows.columns["record"].to_pylist()
     keys: dict[str, set[str]] = {}
     hints: dict[str, Suggester] = {}
-    for index, (table, record) in enumerate(zip(names, records, strict=True)):
-        where: dict[str, Any] = {
-            "file": citations.file,
-            "table": "citations",
-            "row": int(citations.lines[index]),
-        }
-        if table not in CITABLE:
-            if table:
+    what = "citations can cite" if table == "citations" else "disputes can be about"
+    for index, (target, record) in enumerate(zip(names, records, strict=True)):
+        where: dict[str, Any] = {"file": rows.file, "table": table, "row": int(rows.lines[index])}
+        if target not in allowed:
+            if target:
                 yield Problem(
                     "citation-target",
-                    f"{table!r} is not a table that citations can cite",
+                    f"{target!r} is not a table that {what}",
                     field="table_name",
-                    column=citations.position("table_name"),
-                    value=table,
-                    hint=suggest(table, CITABLE),
+                    column=rows.position("table_name"),
+                    value=target,
+                    hint=suggest(target, allowed),
                     **where,
                 )
             continue
-        if table not in keys:
-            keys[table] = set(_keys(_reference(given, table), table).to_pylist())
-            hints[table] = Suggester(keys[table])
-        if record and record not in keys[table]:
+        if target not in keys:
+            keys[target] = set(_keys(_reference(given, target), target).to_pylist())
+            hints[target] = Suggester(keys[target])
+        if record and record not in keys[target]:
             yield Problem(
                 "citation-target",
-                f"table {table} has no row with key {record!r}",
+                f"table {target} has no row with key {record!r}",
                 field="record",
-                column=citations.position("record"),
+                column=rows.position("record"),
                 value=record,
-                hint=hints[table](record),
+                hint=hints[target](record),
+                **where,
+            )
+
+
+def _current_values(given: Contribution, table: str) -> dict[str, dict[str, str]]:
+    """The rows of ``table`` after the contribution, by their key as citations write it."""
+    key = TABLES[table].primary_key
+    rows: dict[str, dict[str, str]] = {}
+    for t in _reference(given, table):
+        for row in t.rows():
+            rows.setdefault("/".join(row.get(k, "") for k in key), row)
+    return rows
+
+
+def _check_disputes(given: Contribution) -> Iterator[Problem]:
+    """A dispute's value_used is what its row holds, and at least two sources make
+    claims in it, one of them giving the value used."""
+    every = given.tables.get("disputes")
+    columns = {"dispute_id", "table_name", "record", "field", "value_used"}
+    if every is None or not columns <= set(every.columns):
+        return
+    claims = _effective_table(given, "claims")
+    said: dict[str, list[tuple[str, str]]] = {}
+    if claims is not None and {"dispute_id", "source_id", "value"} <= set(claims.columns):
+        for row in claims.rows():
+            said.setdefault(row["dispute_id"], []).append((row["source_id"], row["value"]))
+    current: dict[str, dict[str, dict[str, str]]] = {}
+    for line, row in zip(every.lines, every.rows(), strict=True):
+        where: dict[str, Any] = {"file": every.file, "table": "disputes", "row": int(line)}
+        table, fields = row["table_name"], row["field"].split()
+        if table in DISPUTABLE and fields:
+            if table not in current:
+                current[table] = _current_values(given, table)
+            target = current[table].get(row["record"])
+            unknown = [f for f in fields if f not in TABLES[table].model_fields]
+            if unknown:
+                yield Problem(
+                    "dispute-value",
+                    f"table {table} has no column {', '.join(unknown)}",
+                    field="field",
+                    column=every.position("field"),
+                    value=row["field"],
+                    hint=suggest(unknown[0], list(TABLES[table].columns())),
+                    **where,
+                )
+            elif target is not None:
+                holds = "/".join(target.get(f, "") for f in fields)
+                if holds != row["value_used"]:
+                    yield Problem(
+                        "dispute-value",
+                        f"value_used is {row['value_used']!r} but {table} {row['record']} "
+                        f"holds {holds!r}",
+                        field="value_used",
+                        column=every.position("value_used"),
+                        value=row["value_used"],
+                        hint="write the row's value(s), joined by '/' for several columns",
+                        **where,
+                    )
+        found = said.get(row["dispute_id"], [])
+        sources = {source for source, _ in found}
+        if len(sources) < 2 or row["value_used"] not in {value for _, value in found}:
+            yield Problem(
+                "dispute-claims",
+                f"dispute {row['dispute_id']!r} has claims from {len(sources)} source(s)"
+                + (
+                    ""
+                    if row["value_used"] in {value for _, value in found}
+                    else f", none of them giving the value used {row['value_used']!r}"
+                ),
+                field="dispute_id",
+                column=every.position("dispute_id"),
+                value=row["dispute_id"],
+                hint="add a claims row for each source, with the value it gives",
                 **where,
             )
 
@@ -788,7 +883,9 @@ def check(given: Contribution) -> Report:
     texts, text_problems = _texts(given)
     problems += text_problems
     problems += _check_quotes(given, texts, failed)
-    problems += _check_citations(given)
+    problems += _check_targets(given, "citations", CITABLE)
+    problems += _check_targets(given, "disputes", DISPUTABLE)
+    problems += _check_disputes(given)
     problems += _check_rounds(given)
     problems += _check_names(given)
     return Report.of(_in_reading_order(problems))

@@ -50,6 +50,39 @@ class RoundStatus(Vocabulary):
     CANCELLED = "cancelled", "announced, then called off"
 
 
+class MeetingKind(Vocabulary):
+    """What kind of meeting in the Astana format a row of ``meetings`` is."""
+
+    MINISTERIAL = "ministerial", "a meeting of the guarantors' foreign ministers"
+    SUMMIT = "summit", "a meeting of the guarantors' presidents"
+    EXPERT = "expert", "a technical meeting of the guarantors' experts between rounds"
+
+
+class SourceKind(Vocabulary):
+    """What kind of document a source is: who stands behind its words."""
+
+    NEWS = "news", "a report by a news agency, newspaper or broadcaster"
+    OFFICIAL = (
+        "official",
+        "a government's own publication: a ministry's press release, a joint statement it posts",
+    )
+    UN = "un", "a United Nations note, statement or document"
+    REFERENCE = "reference", "a database or reference work compiled from other sources"
+    OTHER = "other", "a blog, repost or advocacy site: weaker evidence, kept where it adds a fact"
+
+
+class OutcomeKind(Vocabulary):
+    """What a meeting produced."""
+
+    JOINT_STATEMENT = "joint_statement", "a statement the guarantors issued together"
+    MEMORANDUM = "memorandum", "a memorandum or other signed document"
+    MECHANISM = "mechanism", "a mechanism, group or centre set up to act between meetings"
+    WORKING_GROUP = "working_group", "a working group set up or tasked"
+    DECISION = "decision", "something agreed that is not a document (to keep zones, to meet)"
+    NEXT_MEETING = "next_meeting", "the date or place decided for the next meeting"
+    NO_AGREEMENT = "no_agreement", "the source reports that no agreement was reached on a matter"
+
+
 class Role(Vocabulary):
     """The capacity in which an actor takes part in a round."""
 
@@ -85,6 +118,15 @@ class Topic(Vocabulary):
     )
     REFUGEE_RETURN = "refugee_return", "conditions for the return of refugees and displaced people"
     COUNTERTERRORISM = "counterterrorism", "action against groups designated as terrorist"
+    CEASEFIRE = "ceasefire", "the ceasefire, its monitoring and violations"
+    DE_ESCALATION = "de_escalation", "the de-escalation zones: their borders, monitoring, forces"
+    CONSTITUTIONAL_COMMITTEE = (
+        "constitutional_committee",
+        "the Syrian Constitutional Committee: its forming and work",
+    )
+    DEMINING = "demining", "humanitarian mine clearance"
+    SANCTIONS = "sanctions", "unilateral sanctions and their effects"
+    OTHER = "other", "anything else the source lists"
 
 
 class EventKind(Vocabulary):
@@ -167,3 +209,13 @@ class Language(Vocabulary):
     FR = "fr", "French"
     FA = "fa", "Persian"
     KK = "kk", "Kazakh"
+    DE = "de", "German"
+    ES = "es", "Spanish"
+    PT = "pt", "Portuguese"
+    IT = "it", "Italian"
+    NL = "nl", "Dutch"
+    HE = "he", "Hebrew"
+    HY = "hy", "Armenian"
+    SR = "sr", "Serbian"
+    SQ = "sq", "Albanian"
+    ID = "id", "Indonesian"
