@@ -27,16 +27,42 @@ def test_load_is_cached_and_frozen(ds: Dataset) -> None:
     assert isinstance(ds.rounds, tuple)
 
 
-def test_round_21(ds: Dataset) -> None:
+def test_round_21_is_held_and_cites_the_seed_article_as_a_further_source(ds: Dataset) -> None:
     r = ds.round(21)
-    assert (r.city, r.country, r.host, r.status.value) == (
+    assert (r.city, r.place_id, r.country, r.host, r.status.value) == (
         "Astana",
+        "astana",
         "KAZ",
         "kazakhstan",
-        "announced",
+        "held",
     )
     assert (str(r.start_date), str(r.end_date)) == ("2024-01-24", "2024-01-25")
-    assert {"start_date", "end_date"} <= r.inferred()
+    assert "dailysabah-2024-01-astana-21" in {c.source_id for c in ds.citations_of(r)}
+
+
+def test_rounds_1_to_22_are_day_precise_and_the_city_is_named_as_at_the_time(ds: Dataset) -> None:
+    assert [r.round_number for r in ds.rounds] == list(range(1, 23))
+    assert all(r.start_date.precision.value == "day" for r in ds.rounds if r.start_date)
+    cities = {r.round_number: r.city for r in ds.rounds}
+    assert cities[11] == "Astana"
+    assert cities[12] == "Nur-Sultan"
+    assert cities[19] == "Astana"
+    assert (cities[10], cities[15]) == ("Sochi", "Sochi")
+    assert {r.place_id for r in ds.rounds if r.city in ("Astana", "Nur-Sultan")} == {"astana"}
+    assert ds.resolve_place("Nur-Sultan") == ds.resolve_place("astana") == ds.place("astana")
+
+
+def test_meetings_without_a_number(ds: Dataset) -> None:
+    doha = ds.meeting("doha-2024-12-07")
+    assert (doha.kind.value, doha.city, str(doha.start_date)) == (
+        "ministerial",
+        "Doha",
+        "2024-12-07",
+    )
+    heads = {d.actor_id: d.person_id for d in ds.delegations_of("doha-2024-12-07")}
+    assert heads["turkiye"] == "hakan-fidan"
+    with pytest.raises(LookupError, match="did you mean 'doha-2024-12-07'"):
+        ds.meeting("doha-2024-12-7")
 
 
 def test_unknown_keys_raise_lookup_errors_with_a_suggestion(ds: Dataset) -> None:
@@ -89,9 +115,11 @@ def test_frames_have_proper_dtypes(ds: Dataset) -> None:
     assert str(rounds["round_number"].dtype) == "Int64"
     assert isinstance(rounds["status"].dtype, pd.CategoricalDtype)
     assert set(rounds["status"].cat.categories) == {"announced", "held", "postponed", "cancelled"}
-    assert rounds["start_date"].tolist() == ["2023-06", "2024-01-24"]
+    assert rounds["start_date"].tolist()[:2] == ["2017-01-23", "2017-02-15"]
     assert str(ds.frame("agenda_items")["most_prominent"].dtype) == "boolean"
-    assert rounds["city"].isna().tolist() == [True, False]
+    assert not rounds["city"].isna().any()
+    meetings = ds.frame("meetings")
+    assert meetings["city"].isna().sum() == 2  # the expert meeting and the video summit
     for table in ds.tables():
         frame = ds.frame(table)
         assert len(frame) == len(ds.table(table))
@@ -101,9 +129,14 @@ def test_frames_have_proper_dtypes(ds: Dataset) -> None:
 def test_round_lookups(ds: Dataset) -> None:
     assert [a.item_number for a in ds.agenda_of(20)] == [1, 2, 3, 4, 5, 6]
     assert [a.topic.value for a in ds.agenda_of(20) if a.most_prominent] == ["counterterrorism"]
-    assert len(ds.participants_of(21)) == 10
-    assert [c.note for c in ds.citations_of(ds.round(20))] == [
-        "the round's number and that it took place"
+    assert len(ds.participants_of(21)) == 12
+    assert "the round's number and that it took place" in [
+        c.note for c in ds.citations_of(ds.round(20))
+    ]
+    assert [(s.actor_id, s.person_id) for s in ds.signatories_of("round-4-memorandum")] == [
+        ("russia", "alexander-lavrentiev"),
+        ("turkiye", "sedat-onal"),
+        ("iran", "hossein-jaberi-ansari"),
     ]
 
 
@@ -130,17 +163,17 @@ def test_load_a_folder_a_descriptor_and_a_zip_equal_the_canonical_data(
 
 
 def test_invalid_data_raises_with_structured_problems(package_copy: Path) -> None:
-    replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
+    replace_in(package_copy / "data" / "rounds.csv", ",held,", ",hled,")
     with pytest.raises(InvalidDataError) as caught:
         astana_talks.load(package_copy)
     [problem] = caught.value.problems
     assert (problem.table, problem.row, problem.field, problem.code) == (
         "rounds",
-        3,
+        2,
         "status",
         "not-in-vocabulary",
     )
-    assert problem.hint == "did you mean 'announced'?"
+    assert problem.hint == "did you mean 'held'?"
     assert json.loads(caught.value.report.to_json())["errors"] == 1
 
 

@@ -44,15 +44,15 @@ def test_validate_the_canonical_data() -> None:
 
 
 def test_validate_invalid_data_exits_1_with_locations_on_stderr(package_copy: Path) -> None:
-    replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
+    replace_in(package_copy / "data" / "rounds.csv", ",held,", ",hled,")
     code, out, err = run("validate", str(package_copy))
     assert code == 1
     assert out == ""
     assert err.splitlines() == [
         f"{package_copy}/data/rounds.csv",
-        "  row 3, column 7 (status): error not-in-vocabulary: 'announcd' is not one of: "
+        "  row 2, column 8 (status): error not-in-vocabulary: 'hled' is not one of: "
         "announced, held, postponed, cancelled",
-        "    hint: did you mean 'announced'?",
+        "    hint: did you mean 'held'?",
         "invalid: 1 error(s), 0 warning(s) in 1 file(s)",
     ]
 
@@ -79,13 +79,13 @@ def test_terminal_escapes_in_names_are_shown_not_sent(tmp_path: Path) -> None:
 
 
 def test_validate_json_is_machine_readable(package_copy: Path) -> None:
-    replace_in(package_copy / "data" / "rounds.csv", ",announced,", ",announcd,")
+    replace_in(package_copy / "data" / "rounds.csv", ",held,", ",hled,")
     code, out, _ = run("validate", "--format", "json", str(package_copy))
     assert code == 1
     report = json.loads(out)
     assert report["valid"] is False
     assert [(p["code"], p["row"], p["field"]) for p in report["problems"]] == [
-        ("not-in-vocabulary", 3, "status")
+        ("not-in-vocabulary", 2, "status")
     ]
 
 
@@ -114,15 +114,60 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     assert run("show", "round", "twenty-one")[0] == 2
     assert run("no-such-command")[0] == 2
-    code, _, err = run("show", "round", "2")
-    assert (code, err) == (2, "error: no round 2; did you mean '21'?\n")
+    code, _, err = run("show", "round", "23")
+    assert (code, err) == (2, "error: no round 23; did you mean '22'? (rounds: 1-22)\n")
+    code, _, err = run("show", "meeting", "doha")
+    assert code == 2
+    assert err.startswith("error: no meeting 'doha'")
 
 
 def test_info_lists_tables_and_rounds() -> None:
     code, out, _ = run("info")
     assert code == 0
-    assert "  participants    14 rows" in out.splitlines()
-    assert "   21  2024-01-24 to 2024-01-25 (inferred)  Astana  announced" in out.splitlines()
+    lines = out.splitlines()
+    assert "  rounds          22 rows" in lines
+    assert any(
+        line.startswith("   12  2019-04-25 to 2019-04-26    Nur-Sultan  held  [") for line in lines
+    )
+    assert any(line.startswith("  doha-2024-12-07  2024-12-07") for line in lines)
+
+
+def test_show_round_4_shows_the_memorandum_and_who_signed_it() -> None:
+    code, out, _ = run("show", "round", "4")
+    assert code == 0
+    lines = out.splitlines()
+    assert (
+        "    signed by: Russia (Alexander Lavrentiev), Türkiye (Sedat Önal), "
+        "Iran (Hossein Jaberi Ansari)" in lines
+    )
+    assert any(line.startswith("  memorandum (2017-05-04): ") for line in lines)
+    assert "Disputed:" in lines
+
+
+def test_show_round_21_is_held_with_its_heads_and_every_observer() -> None:
+    code, out, _ = run("show", "round", "21")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Round 21 (held)"
+    observers = next(line for line in lines if line.startswith("  observer: "))
+    for name in (
+        "United Nations",
+        "Jordan",
+        "Iraq",
+        "Lebanon",
+        "UN High Commissioner",
+        "Red Cross",
+    ):
+        assert name in observers
+    assert "  Russia: Alexander Lavrentiev" in "\n".join(lines)
+
+
+def test_disputes_lists_each_claim_with_its_source() -> None:
+    code, out, _ = run("disputes")
+    assert code == 0
+    assert "round-21-dates: rounds 21 start_date end_date" in out
+    assert "2024-01-23/2024-01-24  " in out  # the outlier, with its source
+    assert "syrianobserver-2024-01-18-astana21-next-week" in out
 
 
 def test_python_dash_m_runs_the_cli() -> None:
@@ -222,21 +267,21 @@ def test_an_unwritable_output_is_a_clear_error_after_the_report(tmp_path: Path) 
 
 def test_diff_lists_added_changed_and_removed_rows(package_copy: Path) -> None:
     path = package_copy / "data" / "rounds.csv"
-    replace_in(path, ",announced,", ",held,")
+    replace_in(path, ",held,", ",postponed,")
     code, out, _ = run("diff", str(path))
     assert code == 0
     assert out.splitlines() == [
-        "~ rounds 21",
-        "    status: 'announced' -> 'held'",
+        "~ rounds 1",
+        "    status: 'held' -> 'postponed'",
         "rounds: 1 changed",
     ]
     code, out, _ = run("diff", "--format", "json", str(path))
     assert json.loads(out)["changes"] == [
         {
             "table": "rounds",
-            "key": "21",
+            "key": "1",
             "kind": "changed",
-            "fields": {"status": ["announced", "held"]},
+            "fields": {"status": ["held", "postponed"]},
         }
     ]
 
@@ -246,9 +291,9 @@ def test_diff_of_a_new_round(monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = run("diff", "new")
     assert code == 0
     assert out.splitlines() == [
-        "+ participants 23/turkiye/guarantor",
-        "+ participants 23/russia/guarantor",
-        "+ rounds 23",
+        "+ participants 24/turkiye/guarantor",
+        "+ participants 24/russia/guarantor",
+        "+ rounds 24",
         "participants: 2 added, rounds: 1 added",
     ]
 
@@ -322,7 +367,7 @@ def test_control_characters_in_data_are_warned_and_never_printed_raw(
     code, out, _ = run("validate", "--format", "json", str(package_copy))
     assert code == 0
     assert [p["code"] for p in json.loads(out)["problems"]] == ["invisible-character"]
-    code, out, _ = run("show", "round", "21", "--path", str(package_copy))
+    code, out, _ = run("show", "round", "1", "--path", str(package_copy))
     assert code == 0
     assert "\x1b" not in out
     assert "\x07" not in out

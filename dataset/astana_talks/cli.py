@@ -100,7 +100,8 @@ def _dates(r: Spanning) -> str:
         if r.end_date in (None, r.start_date)
         else f"{r.start_date} to {r.end_date}"
     )
-    inferred = r.inferred() & {"start_date", "end_date"} if isinstance(r, Inferable) else set()
+    dated = {"start_date", "end_date"}
+    inferred = r.inferred() & dated if isinstance(r, Inferable) else frozenset[str]()
     return text + (" (inferred)" if inferred else "")
 
 
@@ -183,7 +184,9 @@ def show_round(number: int, path: Path | None) -> None:
     try:
         r = ds.round(number)
     except UnknownKeyError as error:
-        _fail(f"{error.args[0]} (rounds: {ds.rounds[0].round_number}-{ds.rounds[-1].round_number})", 2)
+        _fail(
+            f"{error.args[0]} (rounds: {ds.rounds[0].round_number}-{ds.rounds[-1].round_number})", 2
+        )
     host = ds.actor(r.host).name if r.host else "not stated"
     _echo(f"Round {r.round_number} ({r.status})")
     _echo(f"  dates: {_dates(r)}")

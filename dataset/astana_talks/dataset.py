@@ -124,7 +124,10 @@ class Dataset:
         """The round numbered ``number``; raises :class:`UnknownKeyError`."""
         try:
             return self._rounds[number]
-        except (KeyError, TypeError):
+        except KeyError:
+            if isinstance(number, int) and self._rounds:
+                near = min(self._rounds, key=lambda n: (abs(n - number), n))
+                raise UnknownKeyError(f"no round {number}; did you mean {str(near)!r}?") from None
             raise _unknown("round", number, (str(n) for n in self._rounds)) from None
 
     def get_round(self, number: int) -> Round | None:

@@ -171,7 +171,7 @@ class Evidenced(Inferable):
         default=None,
         description=(
             "Who makes the statement within the source, when it is not the source's own voice: "
-            "a named official with their title, a ministry, 'the guarantors\' joint statement'. "
+            "a named official with their title, a ministry, 'the guarantors' joint statement'. "
             "Empty when the words are the source's own (the outlet's narration, the "
             "ministry's own release)."
         ),
