@@ -203,3 +203,37 @@ def test_visible_and_printable_take_the_fast_path_only_when_nothing_changes(text
     assert (visible(text) == text) == (not hidden)
     controls = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
     assert (printable(text) == text) == (not controls)
+
+
+@pytest.mark.parametrize(
+    ("name", "actor_id"),
+    [
+        ("Turkey", "turkiye"),
+        ("Lavrentiev", "alexander-lavrentiev"),
+        ("Lavrentyev", "alexander-lavrentiev"),
+        ("Jaafari", "bashar-al-jaafari"),
+        ("de Mistura", "staffan-de-mistura"),
+        ("Pedersen", "geir-pedersen"),
+        ("Fidan", "hakan-fidan"),
+        ("Khaji", "ali-asghar-khaji"),
+        ("ICRC", "icrc"),
+        ("Лаврентьев", "alexander-lavrentiev"),
+    ],
+)
+def test_delegation_heads_and_states_resolve_by_the_names_sources_use(
+    ds: Dataset, name: str, actor_id: str
+) -> None:
+    assert ds.resolve_actor(name).actor_id == actor_id
+
+
+@pytest.mark.parametrize(
+    "name", ["Astana", "Nur-Sultan", "Nursultan", "the Kazakh capital of Astana"]
+)
+def test_every_name_of_the_kazakh_capital_resolves_to_one_place(ds: Dataset, name: str) -> None:
+    assert ds.resolve_place(name).place_id == "astana"
+
+
+def test_the_seed_articles_russian_negotiator_is_named_by_later_sources(ds: Dataset) -> None:
+    replies = next(e for e in ds.events if e.event_id == "russia-replies-not-over")
+    notes = [c.note or "" for c in ds.citations_of(replies)]
+    assert any("Alexander Lavrentiev" in note for note in notes)

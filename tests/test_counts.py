@@ -7,9 +7,9 @@ import pytest
 from astana_talks import Dataset
 
 COUNTS = {
-    "sources": 357,
+    "sources": 359,
     "actors": 59,
-    "actor_names": 137,
+    "actor_names": 178,
     "places": 6,
     "place_names": 11,
     "rounds": 22,
@@ -22,7 +22,7 @@ COUNTS = {
     "events": 20,
     "relations": 10,
     "figures": 3,
-    "citations": 699,
+    "citations": 706,
     "disputes": 12,
     "claims": 98,
 }
