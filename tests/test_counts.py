@@ -23,8 +23,8 @@ COUNTS = {
     "relations": 10,
     "figures": 3,
     "citations": 706,
-    "disputes": 12,
-    "claims": 98,
+    "disputes": 14,
+    "claims": 108,
 }
 
 
