@@ -237,3 +237,19 @@ def test_the_seed_articles_russian_negotiator_is_named_by_later_sources(ds: Data
     replies = next(e for e in ds.events if e.event_id == "russia-replies-not-over")
     notes = [c.note or "" for c in ds.citations_of(replies)]
     assert any("Alexander Lavrentiev" in note for note in notes)
+
+
+def test_round_accepts_what_users_type_or_says_why_not(ds: Dataset) -> None:
+    assert ds.round("21") is ds.round(21) is ds.round(" 21 ")
+    with pytest.raises(UnknownKeyError, match=r"rounds are numbered 1, 2, \.\.\."):
+        ds.round("twenty-one")
+    with pytest.raises(UnknownKeyError, match="no round 23; did you mean '22'"):
+        ds.round(23)
+
+
+def test_the_public_api_exports_what_it_returns() -> None:
+    for name in ("Round", "Meeting", "Participant", "Delegation", "Outcome", "Diff", "BuildError"):
+        assert name in astana_talks.__all__
+        assert isinstance(getattr(astana_talks, name), type)
+    assert not hasattr(astana_talks, "version")  # importlib.metadata's function is not ours
+    assert not issubclass(astana_talks.UnreadableInputError, OSError)

@@ -11,6 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import astana_talks
 from astana_talks.cli import cli
 
 from .helpers import ROOT, replace_in
@@ -43,12 +44,12 @@ def test_validate_the_canonical_data() -> None:
     assert run("validate") == (0, "valid: no problems\n", "")
 
 
-def test_validate_invalid_data_exits_1_with_locations_on_stderr(package_copy: Path) -> None:
+def test_validate_invalid_data_exits_1_with_the_report_on_stdout(package_copy: Path) -> None:
     replace_in(package_copy / "data" / "rounds.csv", ",held,", ",hled,")
     code, out, err = run("validate", str(package_copy))
     assert code == 1
-    assert out == ""
-    assert err.splitlines() == [
+    assert err == ""  # the report is the command's result: `> report.txt` captures it
+    assert out.splitlines() == [
         f"{package_copy}/data/rounds.csv",
         "  row 2, column 8 (status): error not-in-vocabulary: 'hled' is not one of: "
         "announced, held, postponed, cancelled",
@@ -61,8 +62,8 @@ def test_refused_input_exits_2_and_says_refused_not_invalid(tmp_path: Path) -> N
     notes = tmp_path / "notes.txt"
     notes.write_text("not a table\n", encoding="utf-8")
     code, out, err = run("validate", str(notes))
-    assert (code, out) == (2, "")
-    assert err.splitlines()[-1] == "refused: 1 error(s), 0 warning(s) in 1 file(s)"
+    assert (code, err) == (2, "")
+    assert out.splitlines()[-1] == "refused: 1 error(s), 0 warning(s) in 1 file(s)"
 
 
 def test_terminal_escapes_in_names_are_shown_not_sent(tmp_path: Path) -> None:
@@ -100,9 +101,9 @@ def test_warnings_pass_unless_strict(package_copy: Path) -> None:
 
 
 def test_unreadable_input_exits_2(tmp_path: Path) -> None:
-    code, _, err = run("validate", str(tmp_path / "nothing"))
+    code, out, _ = run("validate", str(tmp_path / "nothing"))
     assert code == 2
-    assert "does not exist" in err
+    assert "does not exist" in out
     missing = tmp_path / "nothing"
     code, _, err = run("info", str(missing))
     assert (code, err) == (
@@ -181,9 +182,15 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert result.stdout.startswith("astana-talks, version ")
 
 
-def test_generate_check_reports_no_drift() -> None:
-    root = Path(__file__).resolve().parent.parent
-    assert run("generate", "--check", "--root", str(root)) == (0, "", "")
+def test_generate_is_a_maintainer_tool_outside_the_user_cli() -> None:
+    assert run("generate", "--check")[0] == 2  # not a command of astana-talks
+    result = subprocess.run(
+        [sys.executable, "-m", "astana_talks.generate", "--check", "--root", str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
 FOUR = Path(__file__).parent / "corpus" / "63-participants-four-defects"
@@ -208,7 +215,7 @@ def test_github_format_annotates_file_line_and_column(monkeypatch: pytest.Monkey
 
 def test_a_limit_says_the_report_is_partial(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FOUR)
-    code, _, err = run("validate", "--limit", "1", "participants.csv")
+    code, err, _ = run("validate", "--limit", "1", "participants.csv")
     assert code == 1
     assert "... and 3 more problem(s) not shown: this report is partial" in err
     code, out, _ = run("validate", "--limit", "1", "--format", "json", "participants.csv")
@@ -320,11 +327,11 @@ def test_unexpected_errors_are_one_line_unless_debug(
 
 def test_table_option_mistakes_are_named(package_copy: Path) -> None:
     rounds = package_copy / "data" / "rounds.csv"
-    code, _, err = run("validate", "--table", "Rounds", str(rounds))
+    code, err, _ = run("validate", "--table", "Rounds", str(rounds))
     assert code == 2
     assert "--table 'Rounds' is not a table" in err
     assert "did you mean 'rounds'?" in err
-    code, _, err = run("validate", "--table", "rounds", str(package_copy))
+    code, err, _ = run("validate", "--table", "rounds", str(package_copy))
     assert code == 2
     assert "--table is for a CSV file" in err
 
@@ -332,7 +339,7 @@ def test_table_option_mistakes_are_named(package_copy: Path) -> None:
 def test_a_json_file_that_is_not_a_descriptor_is_refused(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     report.write_text('{"valid": true, "problems": []}', encoding="utf-8")
-    code, _, err = run("validate", str(report))
+    code, err, _ = run("validate", str(report))
     assert code == 2
     assert "no 'resources': this is not a Data Package descriptor" in err
 
@@ -379,3 +386,77 @@ def test_an_empty_path_is_a_usage_error_not_the_current_folder(command: tuple[st
     code, _, err = run(*command, "")
     assert code == 2
     assert "an empty path was given" in err
+
+
+def test_show_actor_accepts_an_id_or_a_name_and_prints_json() -> None:
+    code, out, _ = run("show", "actor", "turkiye", "--format", "json")
+    assert code == 0
+    shown = json.loads(out)
+    assert (shown["actor_id"], shown["name"], shown["country"]) == ("turkiye", "Türkiye", "TUR")
+    assert "Ankara" in {n["name"] for n in shown["names"]}
+    assert {p["round_number"] for p in shown["participants"]} == {str(n) for n in range(1, 23)}
+    code, out, _ = run("show", "actor", "Lavrentiev")
+    assert code == 0
+    assert out.splitlines()[0] == "Alexander Lavrentiev (alexander-lavrentiev)"
+    code, _, err = run("show", "actor", "turky")
+    assert (code, err) == (
+        2,
+        "error: no actor 'turky'; did you mean 'turkiye'? (list them: astana-talks list actors)\n",
+    )
+
+
+def test_show_source_and_event() -> None:
+    code, out, _ = run("show", "source", "dailysabah-2024-01-astana-21", "--format", "json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["text_file"] == "data/sources/dailysabah-2024-01-astana-21.txt"
+    assert shown["rows_citing"]["events"] >= 19
+    code, out, _ = run("show", "event", "tumysh-calls-for-end")
+    assert code == 0
+    assert any("Arab family" in line for line in out.splitlines())
+
+
+def test_list_prints_a_table_as_csv_that_reads_back_like_the_shipped_file() -> None:
+    code, out, _ = run("list", "rounds", "--format", "csv")
+    assert code == 0
+    assert out == (ROOT / "data" / "rounds.csv").read_text(encoding="utf-8")
+    code, out, _ = run("list", "meetings")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["meeting_id", "kind", "start_date", "city"]
+    code, _, err = run("list", "round")
+    assert (code, err.startswith("error: no table 'round'; did you mean 'rounds'?")) == (2, True)
+
+
+def test_info_and_show_round_as_json() -> None:
+    code, out, _ = run("info", "--format", "json")
+    assert code == 0
+    overview = json.loads(out)
+    assert overview["tables"]["rounds"] == 22
+    assert [r["round_number"] for r in overview["rounds"]] == [str(n) for n in range(1, 23)]
+    code, out, _ = run("show", "round", "4", "--format", "json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["start_date"] == "2017-05-03"
+    assert "round-4-memorandum" in {o["outcome_id"] for o in shown["outcomes"]}
+
+
+def test_a_url_is_refused_with_a_clear_message() -> None:
+    code, out, err = run("validate", "https://example.com/rounds.csv")
+    assert code == 2
+    assert "https://example.com/rounds.csv is a URL: nothing is fetched" in out + err
+    report = astana_talks.validate("https://example.com/rounds.csv")
+    assert not report.usable
+    assert "is a URL" in report.problems[0].message
+
+
+def test_a_limit_shows_errors_before_warnings(tmp_path: Path) -> None:
+    rounds = (ROOT / "data" / "rounds.csv").read_text(encoding="utf-8")
+    contribution = tmp_path / "rounds.csv"  # a warning (CRLF) at the file, an error at row 3
+    lines = rounds.splitlines()
+    lines[2] = lines[2].replace(",held,", ",hled,")
+    contribution.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    code, out, _ = run("validate", "--limit", "1", "--format", "json", str(contribution))
+    assert code == 1
+    report = json.loads(out)
+    assert [p["code"] for p in report["problems"]] == ["not-in-vocabulary"]
+    assert report["warnings"] == 1

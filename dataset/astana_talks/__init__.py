@@ -8,23 +8,58 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .dataset import Dataset, UnknownKeyError
 from .dates import PartialDate, Precision
 from .load import load
+from .models import (
+    Actor,
+    ActorName,
+    AgendaItem,
+    Citation,
+    Claim,
+    Delegation,
+    Dispute,
+    Event,
+    Figure,
+    Meeting,
+    Outcome,
+    Participant,
+    Place,
+    PlaceName,
+    Record,
+    Relation,
+    Round,
+    Signatory,
+    Source,
+)
 from .package import Limits
 from .problems import InvalidDataError, Problem, Report, UnreadableInputError
 
 if TYPE_CHECKING:
+    from .build import BuildError
     from .changes import Diff
 
 try:
-    __version__ = version("astana-talks")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = _metadata.version("astana-talks")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """``Diff`` and ``BuildError`` load their modules (and pyarrow) only when asked for."""
+    if name == "Diff":
+        from .changes import Diff
+
+        return Diff
+    if name == "BuildError":
+        from .build import BuildError
+
+        return BuildError
+    raise AttributeError(f"module 'astana_talks' has no attribute {name!r}")
 
 
 def validate(*paths: str | Path, table: str | None = None, limits: Limits | None = None) -> Report:
@@ -48,13 +83,34 @@ def diff(*paths: str | Path, table: str | None = None) -> Diff:
 
 
 __all__ = [
+    "Actor",
+    "ActorName",
+    "AgendaItem",
+    "BuildError",
+    "Citation",
+    "Claim",
     "Dataset",
+    "Delegation",
+    "Diff",
+    "Dispute",
+    "Event",
+    "Figure",
     "InvalidDataError",
     "Limits",
+    "Meeting",
+    "Outcome",
     "PartialDate",
+    "Participant",
+    "Place",
+    "PlaceName",
     "Precision",
     "Problem",
+    "Record",
+    "Relation",
     "Report",
+    "Round",
+    "Signatory",
+    "Source",
     "UnknownKeyError",
     "UnreadableInputError",
     "__version__",

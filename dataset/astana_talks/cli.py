@@ -5,22 +5,28 @@ Exit codes: 0 valid, 1 invalid data, 2 usage or unreadable input.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import sys
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import click
 
 from . import __version__
+from .cells import render_cell
 from .changes import diff
 from .dataset import Dataset, UnknownKeyError
 from .load import load
-from .models import Evidenced, Inferable, Record, Spanning
+from .models import TABLES, Actor, Evidenced, Inferable, Record, Spanning
+from .names import closest
 from .package import Limits
 from .problems import InvalidDataError, Report, UnreadableInputError, printable
 from .render import github, human
+from .validation import URL
 from .validation import validate as validate_package
 
 
@@ -30,6 +36,10 @@ class _Path(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value == "":
             self.fail("an empty path was given (for the current folder, pass '.')", param, ctx)
+        if isinstance(value, str) and URL.match(value):
+            self.fail(
+                f"{value} is a URL: nothing is fetched; download it and pass the file", param, ctx
+            )
         return super().convert(value, param, ctx)
 
 
@@ -67,9 +77,40 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+FORMATS = ("table", "csv", "json")
+_FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people; csv or json for programs.",
+)
+
+
+def _cells(row: Record) -> dict[str, str | None]:
+    """A row as its CSV cells (None for empty), in column order."""
+    return {name: render_cell(getattr(row, name)) or None for name in row.columns()}
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+    """Rows as JSON (a list of objects) or CSV (a header, then a line a row)."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = list(rows[0]) if rows else []
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+    click.echo(buffer.getvalue(), nl=False)
+
+
 @cli.command()
 @click.argument("path", required=False, type=_Path(path_type=Path))
-def info(path: Path | None) -> None:
+@_FORMAT_OPTION
+def info(path: Path | None, fmt: str) -> None:
     """Show the number of rows per table, the rounds and the other meetings.
 
     PATH is a package folder, datapackage.json or zip; the shipped data by default.
@@ -77,8 +118,20 @@ def info(path: Path | None) -> None:
     \b
     Example:
         astana-talks info
+        astana-talks info --format json
     """
     ds = _load(path)
+    if fmt == "json":
+        overview = {
+            "tables": {t: len(ds.table(t)) for t in ds.tables()},
+            "rounds": [_cells(r) for r in ds.rounds],
+            "meetings": [_cells(m) for m in ds.meetings],
+        }
+        click.echo(json.dumps(overview, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        _emit([{"table": t, "rows": str(len(ds.table(t)))} for t in ds.tables()], "csv")
+        return
     _echo("Tables:")
     width = max(len(t) for t in ds.tables())
     for table in ds.tables():
@@ -169,10 +222,32 @@ _PATH_OPTION = click.option(
 )
 
 
+def _related(ds: Dataset, meeting: int | str) -> dict[str, list[dict[str, str | None]]]:
+    """The rows of one meeting in the tables that belong to a meeting."""
+    found = {
+        "delegations": [_cells(d) for d in ds.delegations_of(meeting)],
+        "outcomes": [_cells(o) for o in ds.outcomes_of(meeting)],
+    }
+    if isinstance(meeting, int):
+        found["participants"] = [_cells(p) for p in ds.participants_of(meeting)]
+        found["agenda_items"] = [_cells(a) for a in ds.agenda_of(meeting)]
+    return found
+
+
+def _structured(record: Record, related: dict[str, Any], fmt: str) -> None:
+    """``show ... --format json|csv``: the record with its related rows (JSON), or the
+    record alone (CSV)."""
+    if fmt == "json":
+        click.echo(json.dumps({**_cells(record), **related}, ensure_ascii=False, indent=2))
+    else:
+        _emit([_cells(record)], "csv")
+
+
 @show.command("round")
 @click.argument("number", type=int)
 @_PATH_OPTION
-def show_round(number: int, path: Path | None) -> None:
+@_FORMAT_OPTION
+def show_round(number: int, path: Path | None, fmt: str) -> None:
     """Show a round: dates, place, participants by role, delegation heads, agenda,
     outcomes and disputed values, each with its source.
 
@@ -184,9 +259,11 @@ def show_round(number: int, path: Path | None) -> None:
     try:
         r = ds.round(number)
     except UnknownKeyError as error:
-        _fail(
-            f"{error.args[0]} (rounds: {ds.rounds[0].round_number}-{ds.rounds[-1].round_number})", 2
-        )
+        first, last = ds.rounds[0].round_number, ds.rounds[-1].round_number
+        _fail(f"{error.args[0]} (rounds: {first}-{last})", 2)
+    if fmt != "table":
+        _structured(r, _related(ds, number), fmt)
+        return
     host = ds.actor(r.host).name if r.host else "not stated"
     _echo(f"Round {r.round_number} ({r.status})")
     _echo(f"  dates: {_dates(r)}")
@@ -212,7 +289,8 @@ def show_round(number: int, path: Path | None) -> None:
 @show.command("meeting")
 @click.argument("meeting_id")
 @_PATH_OPTION
-def show_meeting(meeting_id: str, path: Path | None) -> None:
+@_FORMAT_OPTION
+def show_meeting(meeting_id: str, path: Path | None, fmt: str) -> None:
     """Show a meeting in the Astana format that has no round number (a summit, the
     foreign ministers in Doha): dates, place, delegation heads, outcomes.
 
@@ -226,12 +304,165 @@ def show_meeting(meeting_id: str, path: Path | None) -> None:
     except UnknownKeyError as error:
         known = ", ".join(x.meeting_id for x in ds.meetings)
         _fail(f"{error.args[0]} (meetings: {known})", 2)
+    if fmt != "table":
+        _structured(m, _related(ds, meeting_id), fmt)
+        return
     _echo(f"{m.description} ({m.kind}, {m.status})")
     _echo(f"  dates: {_dates(m)}")
     _echo(f"  place: {m.city or '(city not stated)'}, {m.country or '?'}")
     _echo(f"  source: {_quoted(m)}")
     _meeting_details(ds, meeting_id)
     _disputes_of(ds, [m, *ds.delegations_of(meeting_id), *ds.outcomes_of(meeting_id)])
+
+
+def _lookup(ds: Dataset, table: str, key: str) -> Record:
+    """The row of a one-column-key table with key ``key``; exit 2 naming what exists."""
+    rows = {str(r.key()[0]): r for r in ds.table(table)}
+    if key in rows:
+        return rows[key]
+    near = closest(key, rows)
+    hint = f"; did you mean {near!r}?" if near else ""
+    _fail(f"no {table[:-1]} {key!r}{hint} (list them: astana-talks list {table})", 2)
+
+
+def _fields(row: Record) -> None:
+    width = max(len(name) for name in row.columns())
+    for name, value in _cells(row).items():
+        if value is not None:
+            _echo(f"  {name:<{width}}  {value}")
+
+
+@show.command("actor")
+@click.argument("actor_id")
+@_PATH_OPTION
+@_FORMAT_OPTION
+def show_actor(actor_id: str, path: Path | None, fmt: str) -> None:
+    """Show an actor: its row, every name the sources use for it, the rounds it took
+    part in and the delegations its people headed. ACTOR_ID may also be a name
+    ("Ankara", "Lavrentiev").
+
+    \b
+    Example:
+        astana-talks show actor turkiye
+        astana-talks show actor Lavrentiev --format json
+    """
+    ds = _load(path)
+    actor = ds.get_actor(actor_id)
+    if actor is None:
+        try:
+            actor = ds.resolve_actor(actor_id)
+        except UnknownKeyError:
+            actor = cast(Actor, _lookup(ds, "actors", actor_id))
+    names = [n for n in ds.actor_names if n.actor_id == actor.actor_id]
+    taking_part = [p for p in ds.participants if p.actor_id == actor.actor_id]
+    heading = [d for d in ds.delegations if actor.actor_id in (d.actor_id, d.person_id)]
+    if fmt != "table":
+        related = {
+            "names": [_cells(n) for n in names],
+            "participants": [_cells(p) for p in taking_part],
+            "delegations": [_cells(d) for d in heading],
+        }
+        _structured(actor, related, fmt)
+        return
+    _echo(f"{actor.name} ({actor.actor_id})")
+    _fields(actor)
+    if names:
+        _echo("Names in the sources: " + ", ".join(sorted({n.name for n in names})))
+    by_role: dict[str, list[str]] = {}
+    for p in taking_part:
+        by_role.setdefault(f"{p.role} ({p.attendance})", []).append(str(p.round_number))
+    for role, numbers in by_role.items():
+        _echo(f"Rounds as {role}: {', '.join(numbers)}")
+    for d in heading:
+        where = f"round {d.round_number}" if d.round_number else d.meeting_id
+        _echo(f"Delegation: {where}: {ds.actor(d.person_id).name} for {ds.actor(d.actor_id).name}")
+
+
+@show.command("source")
+@click.argument("source_id")
+@_PATH_OPTION
+@_FORMAT_OPTION
+def show_source(source_id: str, path: Path | None, fmt: str) -> None:
+    """Show a source: where it was published and read, and how many rows cite it.
+
+    \b
+    Example:
+        astana-talks show source dailysabah-2024-01-astana-21
+    """
+    ds = _load(path)
+    source = _lookup(ds, "sources", source_id)
+    citing = {
+        t: sum(getattr(r, "source_id", None) == source_id for r in ds.table(t))
+        for t in ds.tables()
+        if t != "sources"
+    }
+    if fmt != "table":
+        _structured(source, {"rows_citing": {t: n for t, n in citing.items() if n}}, fmt)
+        return
+    _echo(source_id)
+    _fields(source)
+    _echo("Rows citing it: " + ", ".join(f"{t} {n}" for t, n in citing.items() if n))
+
+
+@show.command("event")
+@click.argument("event_id")
+@_PATH_OPTION
+@_FORMAT_OPTION
+def show_event(event_id: str, path: Path | None, fmt: str) -> None:
+    """Show an event with its further citations.
+
+    \b
+    Example:
+        astana-talks show event tumysh-calls-for-end
+    """
+    ds = _load(path)
+    event = _lookup(ds, "events", event_id)
+    cited = ds.citations_of(event)
+    if fmt != "table":
+        _structured(event, {"citations": [_cells(c) for c in cited]}, fmt)
+        return
+    _echo(event_id)
+    _fields(event)
+    for c in cited:
+        _echo(f"Also: {c.note or ''} ({_quoted(c)})")
+
+
+@cli.command("list")
+@click.argument("table")
+@_PATH_OPTION
+@_FORMAT_OPTION
+def list_command(table: str, path: Path | None, fmt: str) -> None:
+    """List the rows of TABLE (rounds, actors, sources, ...): key and main columns as a
+    table, or every column as CSV or JSON.
+
+    \b
+    Example:
+        astana-talks list meetings
+        astana-talks list participants --format csv > participants.csv
+    """
+    ds = _load(path)
+    if table not in ds.tables():
+        near = closest(table, ds.tables())
+        hint = f"; did you mean {near!r}?" if near else ""
+        _fail(f"no table {table!r}{hint} (tables: {', '.join(ds.tables())})", 2)
+    rows = ds.table(table)
+    if fmt != "table":
+        _emit([_cells(r) for r in rows], fmt)
+        return
+    model = TABLES[table]
+    shown = (
+        list(model.primary_key)
+        + [
+            c
+            for c in ("name", "kind", "start_date", "city", "status", "description", "publisher")
+            if c in model.columns() and c not in model.primary_key
+        ][:3]
+    )
+    cells = [[(_cells(r)[c] or "")[:48] for c in shown] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(shown)]
+    _echo("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip())
+    for row in cells:
+        _echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 @cli.command()
@@ -318,7 +549,7 @@ def validate(
     elif fmt == "github":
         click.echo(github(report, limit), nl=False)
     else:
-        click.echo(human(report, limit, _style), nl=False, err=not report.valid)
+        click.echo(human(report, limit, _style), nl=False)  # the result: stdout, valid or not
     if output is not None:
         from .generate import write_atomically
 
@@ -439,36 +670,6 @@ def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
         _fail(f"cannot write the release to {where}: {error.strerror or error}", 2)
     click.echo(f"wrote {release.zip}")
     click.echo(f"wrote {release.folder}/ (parquet/, json/, astana-talks.db, metadata.json)")
-
-
-@cli.command()
-@click.option("--check", is_flag=True, help="Only report drift; exit 1 if a file differs.")
-@click.option(
-    "--root",
-    type=_Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The repository root.",
-)
-def generate(check: bool, root: Path) -> None:
-    """Regenerate schemas/, datapackage.json and docs/codebook.md from the models.
-
-    For maintainers, run in a checkout of the repository.
-
-    \b
-    Example:
-        astana-talks generate --check
-    """
-    from .generate import drifted
-    from .generate import generate as write
-
-    if not (root / "data").is_dir():
-        _fail(f"{root} is not a checkout of astana-talks (no data/ folder)", 2)
-    changed = drifted(root) if check else write(root)
-    for changed_path in changed:
-        click.echo(f"{'differs' if check else 'wrote'}: {changed_path.relative_to(root)}")
-    if check and changed:
-        _fail("generated files drifted from the models; run 'astana-talks generate'", 1)
 
 
 def main() -> None:

@@ -120,8 +120,15 @@ class Dataset:
             index.setdefault(normalize_name(name.name), name.place_id)
         return index
 
-    def round(self, number: int) -> Round:
-        """The round numbered ``number``; raises :class:`UnknownKeyError`."""
+    def round(self, number: int | str) -> Round:
+        """The round numbered ``number`` (``21`` or ``"21"``); raises :class:`UnknownKeyError`."""
+        if isinstance(number, str):
+            text = number.strip()
+            if not (text.isascii() and text.isdigit()):
+                raise UnknownKeyError(
+                    f"no round {number!r}: rounds are numbered 1, 2, ... (e.g. round(21))"
+                )
+            number = int(text)
         try:
             return self._rounds[number]
         except KeyError:
@@ -130,9 +137,12 @@ class Dataset:
                 raise UnknownKeyError(f"no round {number}; did you mean {str(near)!r}?") from None
             raise _unknown("round", number, (str(n) for n in self._rounds)) from None
 
-    def get_round(self, number: int) -> Round | None:
+    def get_round(self, number: int | str) -> Round | None:
         """The round numbered ``number``, or ``None``."""
-        return self._rounds.get(number)
+        try:
+            return self.round(number)
+        except UnknownKeyError:
+            return None
 
     def meeting(self, meeting_id: str) -> Meeting:
         """The meeting without a round number with id ``meeting_id`` (e.g.

@@ -230,9 +230,18 @@ class Report:
         """Number of problems per code."""
         return dict(sorted(Counter(p.code for p in self.problems).items()))
 
+    def shown(self, limit: int | None = None) -> tuple[Problem, ...]:
+        """The problems to list when at most ``limit`` are shown: errors first, then
+        warnings, each in reading order (a warning never hides an error)."""
+        if limit is None:
+            return self.problems
+        first = [p for p in self.problems if p.severity != "warning"]
+        first += [p for p in self.problems if p.severity == "warning"]
+        return tuple(first[:limit])
+
     def to_dict(self, limit: int | None = None) -> dict[str, Any]:
         """The report as JSON-ready data; ``limit`` caps the problems listed."""
-        shown = self.problems if limit is None else self.problems[:limit]
+        shown = self.shown(limit)
         return {
             "valid": self.valid,
             "errors": len(self.errors),
@@ -269,8 +278,9 @@ class InvalidDataError(ValueError):
         return self.report.problems
 
 
-class UnreadableInputError(OSError):
-    """Raised when a path cannot be read as a package at all."""
+class UnreadableInputError(Exception):
+    """Raised when a path cannot be read as a package at all. Not an ``OSError``:
+    ``except OSError`` around a load must not swallow a refusal of unsafe input."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem

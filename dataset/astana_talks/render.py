@@ -28,7 +28,7 @@ def human(report: Report, limit: int | None = None, style: Style = _plain) -> st
     """Problems grouped by file, each with row, column, severity, code, message and fix."""
     if not report.problems:
         return "valid: no problems\n"
-    shown = report.problems if limit is None else report.problems[:limit]
+    shown = report.shown(limit)
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in shown:
         by_file[problem.file or problem.table or "(input)"].append(problem)
@@ -64,7 +64,7 @@ def _escape(text: str, property_value: bool = False) -> str:
 
 def github(report: Report, limit: int | None = None) -> str:
     """GitHub Actions workflow commands: one ``::error``/``::warning`` line a problem."""
-    shown = report.problems if limit is None else report.problems[:limit]
+    shown = report.shown(limit)
     lines = []
     for p in shown:
         props = []

@@ -223,7 +223,7 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
                 f"resource {table}: {difference}",
                 file=file,
                 table=table,
-                hint="keep the dataset's resource as it is (astana-talks generate writes it)",
+                hint="keep the dataset's resource as it is (the dataset's descriptor has it)",
             )
             for difference in differences
         ]
@@ -367,6 +367,10 @@ def _is_package(path: Path) -> bool:
     )
 
 
+#: A URL (``https://...``, ``file://...``): never fetched, and pathlib would mangle it.
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def gather(
     paths: Iterable[str | Path], table: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Contribution:
@@ -374,6 +378,11 @@ def gather(
     given = [str(p) for p in paths]
     if "" in given:
         raise _unusable("", "an empty path was given (to check the current folder, pass '.')")
+    for text in given:
+        if URL.match(text):
+            raise _unusable(
+                text, f"{text} is a URL: nothing is fetched; download it and pass the local file"
+            )
     targets = [Path(p) for p in given]
     if not targets:
         return canonical()
@@ -462,7 +471,7 @@ def _check_references(
                 )
                 yield Problem(
                     "foreign-key",
-                    f"{value!r} is not a {target_key} of table {target} in {where}",
+                    f"no row of table {target} in {where} has {target_key} {value!r}",
                     file=t.file,
                     table=table,
                     row=int(t.lines[index]),
