@@ -1,0 +1,61 @@
+"""The XLSX workbook read back with openpyxl: the documented types, no formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from astana_talks import Dataset
+from astana_talks.models import MODELS
+from astana_talks.schemas import columns
+from astana_talks.workbook import workbook
+
+
+@pytest.fixture(scope="module")
+def book(ds: Dataset) -> openpyxl.Workbook:
+    data = workbook({t: ds.table(t) for t in ds.tables()})
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_a_sheet_per_table_and_a_codebook(book: openpyxl.Workbook) -> None:
+    assert book.sheetnames == [m.table for m in MODELS] + ["codebook"]
+    assert book["rounds"].freeze_panes == "A2"
+
+
+def test_every_cell_reads_back_with_the_documented_type(
+    ds: Dataset, book: openpyxl.Workbook
+) -> None:
+    for model in MODELS:
+        sheet = book[model.table]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0] == model.columns()
+        assert len(rows) - 1 == len(ds.table(model.table))
+        for record, cells in zip(ds.table(model.table), rows[1:], strict=True):
+            for column, cell in zip(columns(model), cells, strict=True):
+                value = getattr(record, column.name)
+                if value is None:
+                    assert cell is None
+                elif column.datatype == "integer":
+                    assert cell == value
+                    assert isinstance(cell, int)
+                elif column.datatype == "boolean":
+                    assert cell is value
+                else:  # text, identifiers, vocabularies and partial dates stay text
+                    assert cell == str(getattr(value, "value", value))
+
+
+def test_formula_like_text_is_stored_as_text_without_a_visible_marker(ds: Dataset) -> None:
+    event = ds.events[0].model_copy(update={"description": '=HYPERLINK("http://x")'})
+    data = workbook({"events": (event,)})
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["events"]
+    cell = sheet.cell(row=2, column=ds.events[0].columns().index("description") + 1)
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x")')
+
+
+def test_the_same_data_gives_the_same_bytes(ds: Dataset) -> None:
+    tables = {t: ds.table(t) for t in ds.tables()}
+    when = dt.datetime(2024, 11, 12)
+    assert workbook(tables, when) == workbook(tables, when)
