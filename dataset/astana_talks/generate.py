@@ -62,7 +62,6 @@ def package_descriptor(sources: list[Source]) -> dict[str, Any]:
             "partial dates keep the precision of their source; inferred values are marked."
         ),
         "version": __version__,
-        "homepage": "https://pypi.org/project/astana-talks/",
         "licenses": LICENSES,
         "keywords": [
             "Syria",
@@ -264,7 +263,6 @@ def citation_cff(version: str, day: dt.date | None = None) -> str:
             f'version: "{version}"',
             *released,
             f"license: {LICENSES[0]['name']}",
-            'url: "https://pypi.org/project/astana-talks/"',
             "keywords:",
             *[f'  - "{k}"' for k in ("Syria", "Astana talks", "peace process", "data package")],
             "",
