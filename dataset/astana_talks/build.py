@@ -186,7 +186,6 @@ def json_ld(descriptor: dict[str, Any], files: list[str]) -> dict[str, Any]:
         "dateModified": descriptor["created"],
         "license": descriptor["licenses"][0]["path"],
         "keywords": descriptor["keywords"],
-        "url": descriptor["homepage"],
         "creator": {"@type": "Organization", "name": "astana-talks maintainers"},
         "isBasedOn": [s["path"] for s in descriptor["sources"]],
         "temporalCoverage": "2011/..",
