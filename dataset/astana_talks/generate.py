@@ -108,10 +108,18 @@ def codebook(rows: dict[str, list[Record]]) -> str:
         "Generated from `astana_talks.models` by `python -m astana_talks.generate`; "
         "do not edit by hand.",
         "",
-        "Every table except `sources` carries its evidence: `source_id` (the source) and `quote`",
-        "(its exact words). `inferred_fields` lists the columns of a row whose values are inferred",
-        "rather than stated, and `inference_note` says how. Partial dates are ISO 8601 `YYYY`,",
-        "`YYYY-MM` or `YYYY-MM-DD`, as precise as the source and no more.",
+        "Every table except `sources` and `disputes` (the dataset's own decisions, evidenced",
+        "by `claims`) carries its evidence: `source_id` (the source), `quote` (its words,",
+        "verbatim) and `said_by` (who speaks, when not the source itself). Two guarantees: a",
+        "quote of a source shipped in full (`sources.text_file`) is checked to be an exact",
+        "substring of its text; a quote of any other source is at most 25 words, the words",
+        "that carry the fact, to be checked at the source's URL. `inferred_fields` lists the",
+        "columns of a row whose values are inferred rather than stated, and `inference_note`",
+        "says how. Partial dates are ISO 8601 `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise",
+        "as the source and no more. Numbered rounds and the other meetings in the Astana",
+        "format are two tables with the same date and place columns (`rounds` keyed by",
+        "`round_number`, `meetings` by `meeting_id`): stack them for a timeline; tables about",
+        "a meeting (`delegations`, `outcomes`) name one of the two.",
         "",
     ]
     vocabularies: dict[str, type[Vocabulary]] = {}
@@ -119,7 +127,7 @@ def codebook(rows: dict[str, list[Record]]) -> str:
         lines += [
             f"## `{model.table}`",
             "",
-            (model.__doc__ or "").strip(),
+            model.table_description(),
             "",
             f"Primary key: ({', '.join(f'`{k}`' for k in model.primary_key)}). "
             f"Rows: {len(rows[model.table])}.",
@@ -242,7 +250,7 @@ def readme_tables(rows: dict[str, list[Record]]) -> str:
         evidence = "" if issubclass(model, Evidenced) else " (no quote: sources are the evidence)"
         lines.append(
             f"| [`{model.table}`](docs/codebook.md#{model.table}) | {len(rows[model.table])} | "
-            f"{', '.join(model.primary_key)} | {(model.__doc__ or '').strip()}{evidence} |"
+            f"{', '.join(model.primary_key)} | {model.table_description()}{evidence} |"
         )
     return "\n".join(lines)
 

@@ -96,6 +96,11 @@ class Record(BaseModel):
     """Column -> referenced table; the reference is that table's one-column key."""
 
     @classmethod
+    def table_description(cls) -> str:
+        """What a row of the table is: the class docstring as one paragraph."""
+        return " ".join((cls.__doc__ or "").split())
+
+    @classmethod
     def columns(cls) -> tuple[str, ...]:
         """Column names in CSV order: the table's own fields, then those of the mixins
         it shares with other tables (dates and place, the meeting), then the evidence."""

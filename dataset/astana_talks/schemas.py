@@ -139,7 +139,7 @@ def table_schema(model: type[Record]) -> dict[str, Any]:
     """The Frictionless Table Schema (v2) of ``model``'s table."""
     schema: dict[str, Any] = {
         "$schema": TABLE_SCHEMA_PROFILE,
-        "description": (model.__doc__ or "").strip(),
+        "description": model.table_description(),
         "fields": [_field_descriptor(column) for column in columns(model)],
         "missingValues": [""],
         "primaryKey": list(model.primary_key),
@@ -161,7 +161,7 @@ def resource_descriptor(model: type[Record]) -> dict[str, Any]:
         "name": model.table,
         "type": "table",
         "title": model.table_title,
-        "description": (model.__doc__ or "").strip(),
+        "description": model.table_description(),
         "path": f"data/{model.table}.csv",
         "format": "csv",
         "mediatype": "text/csv",
