@@ -1,4 +1,5 @@
-"""Publishing: the release opens in Frictionless, pandas, DuckDB and SQLite, and is reproducible."""
+"""Publishing: the release opens in Frictionless, pandas, DuckDB and SQLite, and
+depends only on the build's inputs."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import astana_talks
 from astana_talks import Dataset
 from astana_talks.build import BuildError, build, check_version
 from astana_talks.cli import cli
-from astana_talks.models import MODELS
+from astana_talks.models import MODELS, Source
 from astana_talks.schemas import columns
 from astana_talks.spreadsheet import FORMULA, neutralise
 
@@ -264,10 +265,11 @@ def _build(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
-def test_no_program_runs_on_a_package_someone_sent(
+def test_no_program_runs_for_a_build(
     package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a repository's config can make git run programs: git is for our own checkout only
+    # a repository's config can make git run programs; and the release must not
+    # depend on the checkout's history: git is never run, for any input
     import subprocess
 
     (package_copy / ".git").mkdir()
@@ -277,40 +279,96 @@ def test_no_program_runs_on_a_package_someone_sent(
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setattr(subprocess, "run", refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
     assert _build(str(package_copy), "--out", str(tmp_path / "dist"))[0] == 0
+    assert _build("--out", str(tmp_path / "shipped"))[0] == 0
 
 
-def test_a_version_that_is_a_path_is_refused_and_nothing_is_written(
-    package_copy: Path, tmp_path: Path
+def _created(release_zip: Path) -> str:
+    with zipfile.ZipFile(release_zip) as archive:
+        created = json.loads(archive.read("datapackage.json"))["created"]
+    assert isinstance(created, str)
+    return created
+
+
+def test_created_is_the_latest_day_a_source_was_read_or_source_date_epoch(
+    ds: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    descriptor = package_copy / "datapackage.json"
-    replace_in(descriptor, f'"version": "{VERSION}"', '"version": "0.1.0/../../victim"')
-    victim = tmp_path / "victim"
-    victim.mkdir()
-    (victim / "thesis.txt").write_text("important", encoding="utf-8")
-    report = astana_talks.validate(package_copy)
-    assert [p.message for p in report.problems] == [
-        "version '0.1.0/../../victim' is not MAJOR.MINOR.PATCH (e.g. 0.2.0)"
-    ]
-    out = tmp_path / "deep" / "dist"
-    code, err = _build(str(package_copy), "--out", str(out))
-    assert code == 1
-    assert "is not MAJOR.MINOR.PATCH" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["package", "victim"]
-    assert (victim / "thesis.txt").read_text(encoding="utf-8") == "important"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    latest = max(s.accessed.earliest() for s in ds.table("sources") if isinstance(s, Source))
+    made = build(out=tmp_path / "data")
+    assert _created(made.zip) == f"{latest.isoformat()}T00:00:00Z"
+    assert f"## {VERSION} ({latest.isoformat()})" in (made.folder / "CHANGELOG.md").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert _created(build(out=tmp_path / "epoch").zip) == "2023-11-14T22:13:20Z"
 
 
-def test_a_changelog_linked_out_of_the_package_is_not_published(
-    package_copy: Path, tmp_path: Path
+@pytest.mark.parametrize("epoch", ["yesterday", "-5", "1e9", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_a_usage_error(
+    epoch: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    code, err = _build("--out", str(tmp_path / "dist"))
+    assert code == 2
+    assert err == (
+        f"error: SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970-01-01\n"
+    )
+    assert not (tmp_path / "dist").exists()
+
+
+def _release_text(release: Path) -> str:
+    texts = [p.read_bytes() for p in release.rglob("*") if p.is_file() and p.suffix != ".zip"]
+    for archive_path in release.glob("*.zip"):
+        with zipfile.ZipFile(archive_path) as archive:
+            texts += [archive.read(name) for name in archive.namelist()]
+    return b"\n".join(texts).decode("utf-8", "replace")
+
+
+def test_no_changelog_is_read_unless_named(package_copy: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.md"
     secret.write_text("## secret\nAWS_SECRET=hunter2\n", encoding="utf-8")
     (package_copy / "CHANGELOG.md").symlink_to(secret)
+    above = "## 9.9.9\nnotes-from-the-folder-above-the-package\n"
+    (package_copy.parent / "CHANGELOG.md").write_text(above, encoding="utf-8")
     out = tmp_path / "dist"
-    code, err = _build(str(package_copy), "--out", str(out))
-    assert code == 1
-    assert "outside the package" in err
-    assert not out.exists()
+    assert _build(str(package_copy), "--out", str(out)) == (0, "")
+    published = _release_text(out)
+    assert "hunter2" not in published
+    assert "notes-from-the-folder-above-the-package" not in published
+    log = (out / f"astana-talks-{VERSION}" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## secret" not in log
+
+
+def test_the_named_changelog_follows_the_generated_section(tmp_path: Path) -> None:
+    history = tmp_path / "CHANGELOG.md"
+    history.write_text(
+        f"# Changelog\n\n## {VERSION}\n\nNotes for this version.\n\n## 0.0.1\n\nOlder.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    assert _build("--out", str(out), "--changelog", str(history)) == (0, "")
+    log = (out / f"astana-talks-{VERSION}" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert log.index("First release built") < log.index("Notes for this version.")
+    assert log.index("Notes for this version.") < log.index("## 0.0.1\n\nOlder.")
+    with zipfile.ZipFile(out / f"astana-talks-{VERSION}.zip") as archive:
+        assert archive.read("CHANGELOG.md").decode("utf-8") == log
+
+
+def test_an_unreadable_changelog_is_a_usage_error(tmp_path: Path) -> None:
+    import os
+
+    latin = tmp_path / "latin.md"
+    latin.write_bytes(b"## 0.1.0\ncaf\xe9\n")
+    code, err = _build("--out", str(tmp_path / "dist"), "--changelog", str(latin))
+    assert (code, err) == (2, f"error: {latin}: error [encoding-error] byte 12 is not UTF-8\n")
+    pipe = tmp_path / "pipe.md"
+    os.mkfifo(pipe)
+    code, err = _build("--out", str(tmp_path / "dist"), "--changelog", str(pipe))
+    assert code == 2
+    assert "is not a regular file" in err
+    code, _ = _build("--out", str(tmp_path / "dist"), "--changelog", str(tmp_path / "none.md"))
+    assert code == 2
+    assert not (tmp_path / "dist").exists()
 
 
 def test_the_release_publishes_the_bytes_that_were_validated(tmp_path: Path) -> None:

@@ -10,11 +10,12 @@
   spreadsheets (formula-like text neutralised, see :mod:`astana_talks.spreadsheet`),
   and the same changelog, citation and JSON-LD.
 
-Nothing depends on the wall clock: ``created`` comes from ``SOURCE_DATE_EPOCH`` or
-the last commit that touched the data, so the same data gives the same bytes.
-Everything is written to a temporary folder beside ``out``, validated (by our
-validator and by Frictionless), then moved into place by renames; a failed build
-leaves nothing behind.
+A release depends only on the build's inputs: the data, ``SOURCE_DATE_EPOCH`` (else
+the latest day a source was read, from the data), the ``--previous`` release and the
+``--changelog`` file. Never on the clock, git or where the code is installed: the
+same data gives the same bytes from a checkout or a wheel. Everything is written to
+a temporary folder beside ``out``, validated (by our validator and by Frictionless),
+then moved into place by renames; a failed build leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -53,6 +53,10 @@ class BuildError(Exception):
     def __init__(self, message: str, report: Report | None = None) -> None:
         self.report = report if report is not None else Report()
         super().__init__(message)
+
+
+class BuildSetupError(Exception):
+    """The build cannot run as set up: a malformed ``SOURCE_DATE_EPOCH``."""
 
 
 @dataclass(frozen=True)
@@ -85,29 +89,21 @@ def _version(given: Contribution) -> str:
     return __version__
 
 
-def created(root: Path | None, sources: list[Source]) -> dt.datetime:
-    """When the data last changed: SOURCE_DATE_EPOCH, else the last commit touching
-    ``data/``, else the latest publication date of a source. Never the wall clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip().isascii() and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    if root is not None:
+def created(sources: list[Source]) -> dt.datetime:
+    """When the data was last checked, from the build's inputs only: ``SOURCE_DATE_EPOCH``
+    when set, else the latest day a source was read (``sources.accessed``; a month or
+    a year counts as its first day), at midnight UTC. Never the clock, never git."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
         try:
-            out = subprocess.run(
-                ["git", "log", "-1", "--format=%ct", "--", "data"],
-                cwd=root,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=30,
-            ).stdout.strip()
-            if out.isdigit():
-                return dt.datetime.fromtimestamp(int(out), dt.timezone.utc)
-        except (OSError, subprocess.SubprocessError):
-            pass
-    latest = max(
-        (s.published.latest() for s in sources if s.published), default=dt.date(2024, 1, 1)
-    )
+            if not (epoch.isascii() and epoch.isdigit()):
+                raise ValueError(epoch)
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError) as error:
+            raise BuildSetupError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970-01-01"
+            ) from error
+    latest = max((s.accessed.earliest() for s in sources), default=dt.date(1980, 1, 1))
     return dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc)
 
 
@@ -347,8 +343,15 @@ def _spreadsheet(model: type[Record], t: CsvTable) -> bytes:
     return spreadsheet_csv(model.columns(), t.rows(), text)
 
 
-def changelog(version: str, day: dt.date, changes: Diff, previous: str | None, history: str) -> str:
-    """The release's CHANGELOG.md: this version's section (the data diff), then history."""
+def changelog_text(
+    version: str,
+    day: dt.date,
+    changes: Diff,
+    previous: str | None,
+    history: str,
+) -> str:
+    """The release's CHANGELOG.md: this version's section (the data diff), then the
+    maintainers' ``history``."""
     lines = [f"## {version} ({day.isoformat()})", ""]
     if previous is None:
         lines += ["First release built by `astana-talks build`; no previous release was given.", ""]
@@ -373,14 +376,35 @@ def changelog(version: str, day: dt.date, changes: Diff, previous: str | None, h
 # -- build -----------------------------------------------------------------------
 
 
+def _history(path: Path | None) -> str:
+    """The maintainers' changelog named by ``--changelog`` (none by default): a regular
+    file (not a pipe or a folder) of UTF-8 text, or :class:`UnreadableInputError`."""
+    if path is None:
+        return ""
+    data = read_regular_file(path, str(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problem = Problem("encoding-error", f"byte {error.start} is not UTF-8", file=str(path))
+        raise UnreadableInputError(problem) from error
+
+
 def build(
-    path: str | Path | None = None, out: str | Path = "dist", previous: str | Path | None = None
+    path: str | Path | None = None,
+    out: str | Path = "dist",
+    previous: str | Path | None = None,
+    changelog: str | Path | None = None,
 ) -> Release:
     """Build a release of the canonical data (or of ``path``) into ``out``.
 
+    ``previous`` is the last release, compared with this one for the version policy
+    and the changelog; ``changelog`` the maintainers' CHANGELOG.md, whose history
+    follows this version's generated section.
+
     Raises :class:`BuildError` (with a report) when the data is invalid, when the
     version does not move past ``previous`` although the data changed, or when the
-    self-check of what was written fails; nothing is left in ``out`` then.
+    self-check of what was written fails; :class:`BuildSetupError` when
+    ``SOURCE_DATE_EPOCH`` is malformed; nothing is left in ``out`` then.
     """
     source_path = Path(path) if path is not None else None
     given = canonical() if source_path is None else gather([source_path])
@@ -399,11 +423,8 @@ def build(
     version = _version(given)
     records = _records(given)
     sources = [r for r in records["sources"] if isinstance(r, Source)]
-    root = Path(__file__).resolve().parent.parent.parent if source_path is None else source_path
-    # git runs only in this project's own checkout, never in a package someone sent:
-    # a repository's config can make git run programs
-    repository = source_path is None and (root / ".git").is_dir()
-    when = created(root if repository else None, sources)
+    when = created(sources)
+    history = _history(Path(changelog) if changelog is not None else None)
 
     old_version, changes = None, Diff(())
     if previous is not None:
@@ -428,8 +449,7 @@ def build(
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     texts = {s.text_file: _member_bytes(given, s.text_file) for s in sources if s.text_file}
-    history = _history(root)
-    log = changelog(version, when.date(), changes, old_version, history).encode("utf-8")
+    log = changelog_text(version, when.date(), changes, old_version, history)
     cff = citation_cff(version, when.date()).encode("utf-8")
     zip_name = f"{NAME}-{version}.zip"
     ld = _json(json_ld(descriptor, [zip_name, *[r["path"] for r in descriptor["resources"]]]))
@@ -438,7 +458,7 @@ def build(
         **csvs,
         **texts,
         "codebook.md": codebook(records).encode("utf-8"),
-        "CHANGELOG.md": log,
+        "CHANGELOG.md": log.encode("utf-8"),
         "CITATION.cff": cff,
         "dataset.jsonld": ld,
     }
@@ -468,7 +488,7 @@ def build(
             )
         _sqlite(given, folder / f"{NAME}.db")
         (folder / "metadata.json").write_bytes(_json(datasette_metadata(descriptor)))
-        (folder / "CHANGELOG.md").write_bytes(log)
+        (folder / "CHANGELOG.md").write_bytes(log.encode("utf-8"))
         (folder / "CITATION.cff").write_bytes(cff)
         (folder / "dataset.jsonld").write_bytes(ld)
         self_check(archive, folder)
@@ -485,20 +505,6 @@ def build(
                 if folder_made.is_dir() and not any(folder_made.iterdir()):
                     folder_made.rmdir()
     return Release(version, final_zip, final_folder, changes)
-
-
-def _history(root: Path) -> str:
-    """The project's CHANGELOG.md beside the data, read like any package file: a link
-    out of the folder, a pipe or bytes that are not UTF-8 stop the build."""
-    path = root / "CHANGELOG.md"
-    if not path.exists():
-        return ""
-    try:
-        return read_regular_file(path, str(path), root.resolve(), "CHANGELOG.md").decode()
-    except UnreadableInputError as error:
-        raise BuildError(error.problem.message, Report.of([error.problem])) from error
-    except UnicodeDecodeError as error:
-        raise BuildError(f"{path}: byte {error.start} is not UTF-8") from error
 
 
 def _member_bytes(given: Contribution, relative: str) -> bytes:
