@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import astana_talks
 from astana_talks import Dataset
-from astana_talks.build import BuildError, build, check_version
+from astana_talks.build import BuildError, build
 from astana_talks.cli import cli
 from astana_talks.models import MODELS, Source
 from astana_talks.schemas import columns
@@ -185,18 +185,6 @@ def test_an_invalid_package_builds_nothing_and_exits_1(package_copy: Path, tmp_p
     assert result.exit_code == 1
     assert "not-in-vocabulary" in result.stderr
     assert not out.exists() or list(out.iterdir()) == []
-
-
-def test_version_policy() -> None:
-    assert check_version("0.1.0", "0.1.0", None) is None
-    assert check_version("0.1.0", "0.1.0", "patch") is not None
-    assert check_version("0.1.0", "0.1.1", "patch") is None
-    assert (
-        check_version("0.1.0", "0.1.1", "minor")
-        == "a minor change needs version 0.2.0 or later, not 0.1.1"
-    )
-    assert check_version("0.1.0", "0.2.0", "major") is not None
-    assert check_version("0.1.0", "1.0.0", "major") is None
 
 
 def test_new_rows_need_a_new_minor_version(

@@ -37,11 +37,20 @@ from .changes import Diff, compare
 from .generate import citation_cff, codebook, package_descriptor
 from .models import MODELS, Record, Source
 from .package import SEMVER, read_regular_file
-from .problems import Problem, Report, UnreadableInputError
+from .problems import InvalidDataError, Problem, Report, UnreadableInputError
 from .reading import CsvTable
 from .schemas import columns, table_schema
 from .spreadsheet import spreadsheet_csv
 from .validation import Contribution, canonical, check, gather
+from .versions import (
+    SchemaChange,
+    check_version,
+    frictionless_problems,
+    read_previous,
+    rekeyed,
+    required_bump,
+    schema_changes,
+)
 
 NAME = "astana-talks"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -67,6 +76,7 @@ class Release:
     zip: Path
     folder: Path
     changes: Diff
+    schema_changes: tuple[SchemaChange, ...] = ()
 
 
 # -- inputs ----------------------------------------------------------------------
@@ -116,52 +126,6 @@ def _records(given: Contribution) -> dict[str, list[Record]]:
         parsed = [parse_row(model, cells, {})[0] for cells in t.rows()]
         found[model.table] = [r for r in parsed if r is not None]
     return found
-
-
-# -- version policy --------------------------------------------------------------
-
-
-def _semver(version: str) -> tuple[int, int, int]:
-    match = SEMVER.fullmatch(version)
-    if match is None:
-        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH")
-    major, minor, patch = (int(g) for g in match.groups())
-    return major, minor, patch
-
-
-def required_bump(old: Contribution, new: Contribution, changes: Diff) -> str | None:
-    """``major`` (a breaking schema change), ``minor`` (new rows or columns), ``patch``
-    (corrections: changed or removed rows) or ``None`` (nothing changed)."""
-    old_columns = {t: set(c.header) for t, c in old.tables.items()}
-    new_columns = {t: set(c.header) for t, c in new.tables.items()}
-    if any(t not in new_columns or not old_columns[t] <= new_columns[t] for t in old_columns):
-        return "major"
-    if any(new_columns[t] - old_columns.get(t, set()) for t in new_columns) or any(
-        c.kind == "added" for c in changes.changes
-    ):
-        return "minor"
-    return "patch" if changes.changes else None
-
-
-def check_version(old_version: str, new_version: str, bump: str | None) -> str | None:
-    """Why ``new_version`` is not allowed after ``old_version`` for ``bump``, or None."""
-    old, new = _semver(old_version), _semver(new_version)
-    if bump is None:
-        return None
-    if new <= old:
-        return (
-            f"the data changed ({bump} change) but version {new_version} "
-            f"does not move past {old_version}"
-        )
-    needed = {
-        "major": (old[0] + 1, 0, 0),
-        "minor": (old[0], old[1] + 1, 0),
-        "patch": (old[0], old[1], old[2] + 1),
-    }[bump]
-    if new < needed:
-        least = ".".join(map(str, needed))
-        return f"a {bump} change needs version {least} or later, not {new_version}"
-    return None
 
 
 # -- writers ---------------------------------------------------------------------
@@ -349,15 +313,24 @@ def changelog_text(
     changes: Diff,
     previous: str | None,
     history: str,
+    schema: tuple[SchemaChange, ...] = (),
 ) -> str:
-    """The release's CHANGELOG.md: this version's section (the data diff), then the
-    maintainers' ``history``."""
+    """The release's CHANGELOG.md: this version's section (schema changes and the data
+    diff), then the maintainers' ``history``."""
     lines = [f"## {version} ({day.isoformat()})", ""]
     if previous is None:
         lines += ["First release built by `astana-talks build`; no previous release was given.", ""]
-    elif not changes.changes:
+    if schema:
+        lines += [f"Schema changes since {previous}:", ""]
+        lines += [f"- {change}" for change in schema]
+        lines += [
+            f"- `{table}`: rows not compared, their key changed"
+            for table in sorted(rekeyed(schema))
+        ]
+        lines.append("")
+    if previous is not None and not changes.changes:
         lines += [f"No data changes since {previous}.", ""]
-    else:
+    elif changes.changes:
         lines += [f"Data changes since {previous}:", ""]
         for table, kinds in changes.counts().items():
             lines.append(
@@ -389,6 +362,20 @@ def _history(path: Path | None) -> str:
         raise UnreadableInputError(problem) from error
 
 
+def _compare(
+    given: Contribution, previous: Path, descriptor: dict[str, Any]
+) -> tuple[str, tuple[SchemaChange, ...], Diff]:
+    """The previous release's version, the schema changes and the row changes since."""
+    try:
+        prior = read_previous(previous)
+    except InvalidDataError as error:
+        raise BuildError(f"the previous release {previous} is invalid", error.report) from error
+    schema = schema_changes(prior.descriptor, descriptor)
+    skipped = rekeyed(schema)
+    comparable = Contribution(tables={t: c for t, c in given.tables.items() if t not in skipped})
+    return str(prior.descriptor["version"]), schema, compare(prior.contribution, comparable)
+
+
 def build(
     path: str | Path | None = None,
     out: str | Path = "dist",
@@ -402,7 +389,7 @@ def build(
     follows this version's generated section.
 
     Raises :class:`BuildError` (with a report) when the data is invalid, when the
-    version does not move past ``previous`` although the data changed, or when the
+    version does not move as far past ``previous`` as the changes need, or when the
     self-check of what was written fails; :class:`BuildSetupError` when
     ``SOURCE_DATE_EPOCH`` is malformed; nothing is left in ``out`` then.
     """
@@ -426,19 +413,14 @@ def build(
     when = created(sources)
     history = _history(Path(changelog) if changelog is not None else None)
 
-    old_version, changes = None, Diff(())
+    descriptor = package_descriptor(sources)
+    old_version, schema, changes = None, tuple[SchemaChange, ...](), Diff(())
     if previous is not None:
-        old = gather([Path(previous)])
-        old_report = check(old)
-        if not old_report.valid:
-            raise BuildError(f"the previous release {previous} is invalid", old_report)
-        old_version = _version(old)
-        changes = compare(old, given)
-        reason = check_version(old_version, version, required_bump(old, given, changes))
+        old_version, schema, changes = _compare(given, Path(previous), descriptor)
+        reason = check_version(old_version, version, required_bump(schema, changes))
         if reason is not None:
             raise BuildError(f"version policy: {reason}")
 
-    descriptor = package_descriptor(sources)
     descriptor["version"] = version
     descriptor["created"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     csvs: dict[str, bytes] = {}
@@ -449,7 +431,7 @@ def build(
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     texts = {s.text_file: _member_bytes(given, s.text_file) for s in sources if s.text_file}
-    log = changelog_text(version, when.date(), changes, old_version, history)
+    log = changelog_text(version, when.date(), changes, old_version, history, schema)
     cff = citation_cff(version, when.date()).encode("utf-8")
     zip_name = f"{NAME}-{version}.zip"
     ld = _json(json_ld(descriptor, [zip_name, *[r["path"] for r in descriptor["resources"]]]))
@@ -504,7 +486,7 @@ def build(
             for folder_made in made:  # the folders this build created, innermost first
                 if folder_made.is_dir() and not any(folder_made.iterdir()):
                     folder_made.rmdir()
-    return Release(version, final_zip, final_folder, changes)
+    return Release(version, final_zip, final_folder, changes, schema)
 
 
 def _member_bytes(given: Contribution, relative: str) -> bytes:
@@ -524,14 +506,7 @@ def self_check(archive: Path, folder: Path) -> None:
     ours = validate(archive)
     problems = list(ours.errors)
     theirs = Package(str(archive)).validate(limit_errors=0)
-    problems += [
-        Problem("descriptor-error", f"Frictionless: {e.type}: {e.note}", file=str(archive))
-        for task in theirs.tasks
-        for e in task.errors
-    ] + [
-        Problem("descriptor-error", f"Frictionless: {e.type}: {e.note}", file=str(archive))
-        for e in theirs.errors
-    ]
+    problems += frictionless_problems(theirs, str(archive))
     connection = sqlite3.connect(folder / f"{NAME}.db")
     try:
         dangling = connection.execute("PRAGMA foreign_key_check").fetchall()

@@ -405,8 +405,8 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
 @click.option(
     "--previous",
     type=_Path(exists=True, path_type=Path),
-    help="The previous release (zip or package): its diff goes into the changelog, "
-    "and the version must move past it if the data changed.",
+    help="The previous release (zip or package): compared with its own schemas, its "
+    "diff goes into the changelog, and the version must move as far as the changes need.",
 )
 @click.option(
     "--changelog",
