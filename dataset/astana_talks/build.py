@@ -5,10 +5,11 @@
 * ``astana-talks-<version>.zip``: the Data Package (descriptor with ``bytes`` and
   ``hash`` per resource, CSVs, Table Schemas, source texts, codebook, changelog,
   citation, schema.org JSON-LD);
-* ``astana-talks-<version>/``: the same tables as typed Parquet, a SQLite database
-  with keys and indexes plus a Datasette ``metadata.json``, JSON, CSVs for
-  spreadsheets (formula-like text neutralised, see :mod:`astana_talks.spreadsheet`),
-  and the same changelog, citation and JSON-LD.
+* ``astana-talks-<version>/``: the same tables as typed Parquet (with the pandas
+  dtypes of :meth:`Dataset.frame`), a SQLite database with keys and indexes plus a
+  Datasette ``metadata.json``, JSON, CSVs for spreadsheets (formula-like text
+  neutralised, see :mod:`astana_talks.spreadsheet`), and the same changelog,
+  citation and JSON-LD.
 
 A release depends only on the build's inputs: the data, ``SOURCE_DATE_EPOCH`` (else
 the latest day a source was read, from the data), the ``--previous`` release and the
@@ -31,9 +32,10 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .changes import Diff, compare
+from .frames import to_frame
 from .generate import citation_cff, codebook, package_descriptor
 from .models import MODELS, Record, Source
 from .package import SEMVER, read_regular_file
@@ -51,6 +53,9 @@ from .versions import (
     required_bump,
     schema_changes,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 NAME = "astana-talks"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -174,40 +179,53 @@ def _zip(members: dict[str, bytes], target: Path) -> None:
             archive.writestr(info, members[name], compresslevel=9)
 
 
-def _parquet(model: type[Record], t: CsvTable, target: Path) -> None:
+def typed_table(model: type[Record], t: CsvTable) -> pa.Table:
+    """``model``'s table typed from the validated CSV text: integers ``int64``,
+    booleans ``bool``, vocabularies dictionary-encoded with the whole vocabulary as
+    the dictionary (in its order), text ``string``; descriptions, formats and allowed
+    values in the field metadata; and the pandas metadata that makes
+    ``pd.read_parquet`` give the dtypes of :meth:`Dataset.frame` (``Int64``,
+    ``boolean``, ``category``, ``string``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     arrays, fields = [], []
     for column in columns(model):
         cells = t.column(column.name)
-        missing = pc.equal(cells, "")
+        text = pc.if_else(pc.equal(cells, ""), None, cells)
         if column.datatype == "integer":
-            values = pc.cast(pc.if_else(missing, None, cells), pa.int64())
-            kind: pa.DataType = pa.int64()
+            values = pc.cast(text, pa.int64())
         elif column.datatype == "boolean":
-            values = pc.equal(pc.if_else(missing, None, cells), "true")
-            kind = pa.bool_()
-        elif column.vocabulary is not None:
-            kind = pa.dictionary(pa.int32(), pa.string())
-            values = pc.if_else(missing, None, cells).dictionary_encode()
+            values = pc.equal(text, "true")
+        elif column.enum is not None:
+            vocabulary = pa.array(column.enum, pa.string())
+            codes = pc.index_in(text, value_set=vocabulary).cast(pa.int32())
+            values = pa.DictionaryArray.from_arrays(codes, vocabulary)
         else:
-            values = pc.if_else(missing, None, cells)
-            kind = pa.string()
+            values = text.cast(pa.string())
         metadata = {"description": column.description}
         if column.partial_date:
             metadata["format"] = (
                 "partial-date: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source"
             )
-        if column.vocabulary is not None:
-            metadata["enum"] = json.dumps(list(column.enum or ()))
-        fields.append(pa.field(column.name, kind, nullable=not column.required, metadata=metadata))
+        if column.enum is not None:
+            metadata["enum"] = json.dumps(list(column.enum))
+        fields.append(
+            pa.field(column.name, values.type, nullable=not column.required, metadata=metadata)
+        )
         arrays.append(values)
     schema = pa.schema(
         fields, metadata={"table": model.table, "primary_key": json.dumps(model.primary_key)}
     )
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), target, compression="zstd")
+    # the pandas metadata depends on the dtypes only: take it from an empty frame
+    pandas = pa.Table.from_pandas(to_frame(model, []), schema=schema, preserve_index=False)
+    return pa.Table.from_arrays(arrays, schema=pandas.schema)
+
+
+def _parquet(table: pa.Table, target: Path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, target, compression="zstd")
 
 
 def _sqlite(given: Contribution, target: Path) -> None:
@@ -458,10 +476,9 @@ def build(
         (folder / "spreadsheet").mkdir()
         archive = work / zip_name
         _zip(members, archive)
+        typed = {m.table: typed_table(m, given.tables[m.table]) for m in MODELS}
         for model in MODELS:
-            _parquet(
-                model, given.tables[model.table], folder / "parquet" / f"{model.table}.parquet"
-            )
+            _parquet(typed[model.table], folder / "parquet" / f"{model.table}.parquet")
             (folder / "json" / f"{model.table}.json").write_bytes(
                 _table_json(model, given.tables[model.table])
             )
