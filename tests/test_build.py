@@ -1,5 +1,5 @@
-"""Publishing: the release opens in Frictionless, pandas, DuckDB and SQLite, and
-depends only on the build's inputs."""
+"""Publishing: the release opens in Frictionless, pandas, DuckDB and SQLite with the
+types of ``astana_talks.load()``, and depends only on the build's inputs."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from astana_talks import Dataset
 from astana_talks.build import BuildError, build
 from astana_talks.cli import cli
 from astana_talks.models import MODELS, TABLES, Source
-from astana_talks.schemas import columns
+from astana_talks.schemas import Column, columns
 from astana_talks.spreadsheet import FORMULA, neutralise
 
 from .helpers import ROOT, replace_in
@@ -65,6 +65,7 @@ def test_the_release_has_every_part(release: Path) -> None:
         "json",
         "spreadsheet",
         "astana-talks.db",
+        "astana-talks.duckdb",
         "metadata.json",
         "CHANGELOG.md",
         "CITATION.cff",
@@ -174,6 +175,112 @@ def test_pandas_reads_every_parquet_table_with_the_dtypes_of_load(
     assert events["occurred"].dtype == "boolean"
     kind = {c.name: c for c in columns(TABLES["events"])}["kind"]
     assert list(events["kind"].cat.categories) == list(kind.enum or ())  # the whole vocabulary
+
+
+def _duckdb_type(column: Column) -> str:
+    if column.enum is not None:
+        return "ENUM(" + ", ".join(f"'{v}'" for v in column.enum) + ")"
+    return {"integer": "BIGINT", "boolean": "BOOLEAN"}.get(column.datatype, "VARCHAR")
+
+
+def test_duckdb_has_enum_types_keys_and_every_row_of_load(release: Path, ds: Dataset) -> None:
+    import duckdb
+
+    path = release / f"astana-talks-{VERSION}" / "astana-talks.duckdb"
+    with duckdb.connect(str(path), read_only=True) as database:
+        enums = dict(
+            database.execute(
+                "SELECT type_name, logical_type FROM duckdb_types() "
+                "WHERE database_name = ? AND NOT internal",
+                ["astana-talks"],
+            ).fetchall()
+        )
+        assert enums["round_status"] == "ENUM"
+        assert set(enums) == {
+            re.sub(r"(?<!^)(?=[A-Z])", "_", c.vocabulary.__name__).lower()
+            for m in MODELS
+            for c in columns(m)
+            if c.vocabulary is not None
+        }
+        for model in MODELS:
+            described = database.execute(f'DESCRIBE "{model.table}"').fetchall()
+            assert [(r[0], r[1], r[2]) for r in described] == [
+                (c.name, _duckdb_type(c), "NO" if c.required else "YES") for c in columns(model)
+            ], model.table
+            keys = database.execute(
+                "SELECT constraint_column_names FROM duckdb_constraints() "
+                "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
+                [model.table],
+            ).fetchall()
+            assert keys == [(list(model.primary_key),)]
+            count = database.execute(f'SELECT count(*) FROM "{model.table}"').fetchall()
+            assert count == [(len(ds.table(model.table)),)]
+            frame = database.table(model.table).df()
+            expected = ds.frame(model.table)
+            for column in columns(model):
+                if column.enum is not None:  # an ENUM reaches pandas as its whole vocabulary
+                    assert list(frame[column.name].cat.categories) == list(column.enum)
+            pd.testing.assert_frame_equal(frame.astype(expected.dtypes.to_dict()), expected)
+        references = database.execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() "
+            "WHERE table_name = 'participants' AND constraint_type = 'FOREIGN KEY'"
+        ).fetchall()
+        assert sorted(references) == [(["actor_id"],), (["round_number"],), (["source_id"],)]
+
+
+def _publishing_snippet(heading: str) -> str:
+    text = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
+    section = text[text.index(heading) :]
+    found = re.search(r"```python\n(.*?)```", section, flags=re.S)
+    assert found is not None
+    return found.group(1).replace("0.1.0", VERSION)
+
+
+@pytest.mark.parametrize("heading", ["### pandas and Parquet", "### DuckDB"])
+def test_the_reading_examples_in_publishing_md_give_the_data_of_load(
+    heading: str, release: Path, ds: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(release.parent)
+    snippet = _publishing_snippet(heading).replace("dist/", f"{release.name}/")
+    namespace: dict[str, object] = {}
+    exec(compile(snippet, "docs/publishing.md", "exec"), namespace)
+    events = namespace["events"]
+    assert isinstance(events, pd.DataFrame)
+    expected = ds.frame("events")
+    pd.testing.assert_frame_equal(events.astype(expected.dtypes.to_dict()), expected)
+    assert events["round_number"].dtype == "Int64"
+    database = namespace.get("database")
+    if database is not None:
+        database.close()  # type: ignore[attr-defined]
+
+
+def test_sqlite_reads_back_with_the_dtypes_of_load_as_publishing_md_shows(
+    release: Path, ds: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(release.parent)
+    snippet = _publishing_snippet("### SQLite").replace("dist/", f"{release.name}/")
+    namespace: dict[str, object] = {}
+    exec(compile(snippet, "docs/publishing.md", "exec"), namespace)
+    events = namespace["events"]
+    assert isinstance(events, pd.DataFrame)
+    assert events["round_number"].dtype == "Int64"
+    pd.testing.assert_frame_equal(events, ds.frame("events"))
+    read_typed, descriptor = namespace["read_typed"], namespace["descriptor"]
+    assert callable(read_typed)
+    database = sqlite3.connect(release / f"astana-talks-{VERSION}" / "astana-talks.db")
+    try:
+        for model in MODELS:
+            frame = read_typed(database, model.table, descriptor)
+            pd.testing.assert_frame_equal(frame, ds.frame(model.table))
+    finally:
+        database.close()
+    # without the schema, SQLite gives what it stores: nullable integers, never floats
+    database = sqlite3.connect(release / f"astana-talks-{VERSION}" / "astana-talks.db")
+    try:
+        plain = pd.read_sql("SELECT * FROM events", database, dtype_backend="numpy_nullable")
+    finally:
+        database.close()
+    assert plain["round_number"].dtype == "Int64"
 
 
 def test_datasette_metadata_documents_every_table(release: Path) -> None:
@@ -318,6 +425,38 @@ def test_a_malformed_source_date_epoch_is_a_usage_error(
         f"error: SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970-01-01\n"
     )
     assert not (tmp_path / "dist").exists()
+
+
+def test_without_duckdb_the_build_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb raises ImportError
+    code, err = _build("--out", str(tmp_path / "dist"))
+    assert code == 2
+    assert "pip install 'astana-talks[release]'" in err
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_version_that_is_a_path_is_refused_and_nothing_is_written(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    descriptor = package_copy / "datapackage.json"
+    replace_in(descriptor, f'"version": "{VERSION}"', '"version": "0.1.0/../../victim"')
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "thesis.txt").write_text("important", encoding="utf-8")
+    report = astana_talks.validate(package_copy)
+    assert [p.message for p in report.problems] == [
+        "version '0.1.0/../../victim' is not MAJOR.MINOR.PATCH (e.g. 0.2.0)"
+    ]
+    out = tmp_path / "deep" / "dist"
+    code, err = _build(str(package_copy), "--out", str(out))
+    assert code == 1
+    assert "is not MAJOR.MINOR.PATCH" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["package", "victim"]
+    assert (victim / "thesis.txt").read_text(encoding="utf-8") == "important"
 
 
 def _release_text(release: Path) -> str:

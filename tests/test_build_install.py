@@ -46,8 +46,8 @@ def test_a_wheel_installed_elsewhere_builds_the_same_bytes_as_the_checkout(
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
     _run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel, cwd=tmp_path)
-    # the dependencies are this environment's (the same pyarrow, whose version the
-    # Parquet files record), reached by a .pth line; its own .pth files,
+    # the dependencies are this environment's (same pyarrow and DuckDB, whose versions
+    # the Parquet and DuckDB files record), reached by a .pth line; its own .pth files,
     # such as an editable install's, are not processed from there
     site = Path(
         _run(

@@ -7,8 +7,9 @@
   citation, schema.org JSON-LD);
 * ``astana-talks-<version>/``: the same tables as typed Parquet (with the pandas
   dtypes of :meth:`Dataset.frame`), a SQLite database with keys and indexes plus a
-  Datasette ``metadata.json``, JSON, CSVs for spreadsheets (formula-like text
-  neutralised, see :mod:`astana_talks.spreadsheet`), and the same changelog,
+  Datasette ``metadata.json``, a DuckDB database with ENUM types (see
+  :mod:`astana_talks.duckdb_release`), JSON, CSVs for spreadsheets (formula-like
+  text neutralised, see :mod:`astana_talks.spreadsheet`), and the same changelog,
   citation and JSON-LD.
 
 A release depends only on the build's inputs: the data, ``SOURCE_DATE_EPOCH`` (else
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .changes import Diff, compare
+from .duckdb_release import write_duckdb
 from .frames import to_frame
 from .generate import citation_cff, codebook, package_descriptor
 from .models import MODELS, Record, Source
@@ -70,7 +72,7 @@ class BuildError(Exception):
 
 
 class BuildSetupError(Exception):
-    """The build cannot run as set up: a malformed ``SOURCE_DATE_EPOCH``."""
+    """The build cannot run as set up: a malformed ``SOURCE_DATE_EPOCH``, DuckDB missing."""
 
 
 @dataclass(frozen=True)
@@ -409,8 +411,16 @@ def build(
     Raises :class:`BuildError` (with a report) when the data is invalid, when the
     version does not move as far past ``previous`` as the changes need, or when the
     self-check of what was written fails; :class:`BuildSetupError` when
-    ``SOURCE_DATE_EPOCH`` is malformed; nothing is left in ``out`` then.
+    ``SOURCE_DATE_EPOCH`` is malformed or DuckDB is missing; nothing is left in
+    ``out`` then.
     """
+    try:
+        import duckdb  # noqa: F401 (checked before anything is read or written)
+    except ImportError as error:
+        raise BuildSetupError(
+            "the release's DuckDB database needs the duckdb package: "
+            "pip install 'astana-talks[release]'"
+        ) from error
     source_path = Path(path) if path is not None else None
     given = canonical() if source_path is None else gather([source_path])
     if not given.complete:
@@ -486,11 +496,12 @@ def build(
                 _spreadsheet(model, given.tables[model.table])
             )
         _sqlite(given, folder / f"{NAME}.db")
+        _duckdb(typed, folder / f"{NAME}.duckdb")
         (folder / "metadata.json").write_bytes(_json(datasette_metadata(descriptor)))
         (folder / "CHANGELOG.md").write_bytes(log.encode("utf-8"))
         (folder / "CITATION.cff").write_bytes(cff)
         (folder / "dataset.jsonld").write_bytes(ld)
-        self_check(archive, folder)
+        self_check(archive, folder, {t: len(c) for t, c in given.tables.items()})
         final_zip, final_folder = target / zip_name, target / folder.name
         if final_folder.exists():
             shutil.rmtree(final_folder)
@@ -506,6 +517,15 @@ def build(
     return Release(version, final_zip, final_folder, changes, schema)
 
 
+def _duckdb(typed: dict[str, pa.Table], target: Path) -> None:
+    import duckdb
+
+    try:
+        write_duckdb(typed, target)
+    except duckdb.Error as error:  # a key the validator let through: never publish it
+        raise BuildError(f"DuckDB refused the rows: {error}") from error
+
+
 def _member_bytes(given: Contribution, relative: str) -> bytes:
     for reader in given.roots:
         if reader.exists(relative):
@@ -513,9 +533,11 @@ def _member_bytes(given: Contribution, relative: str) -> bytes:
     raise FileNotFoundError(relative)
 
 
-def self_check(archive: Path, folder: Path) -> None:
-    """Validate what was written: our validator and Frictionless on the zip, and the
-    SQLite database's foreign keys. Raises :class:`BuildError` on any problem."""
+def self_check(archive: Path, folder: Path, rows: dict[str, int]) -> None:
+    """Validate what was written: our validator and Frictionless on the zip, the SQLite
+    database's foreign keys, and the rows of each table in the DuckDB database (whose
+    keys DuckDB enforced as the rows went in). Raises :class:`BuildError` on any problem."""
+    import duckdb
     from frictionless import Package
 
     from .validation import validate
@@ -533,5 +555,17 @@ def self_check(archive: Path, folder: Path) -> None:
         Problem("foreign-key", f"SQLite foreign_key_check: {row}", file=f"{NAME}.db")
         for row in dangling
     ]
+    with duckdb.connect(str(folder / f"{NAME}.duckdb"), read_only=True) as database:
+        for table, expected in rows.items():
+            [(found,)] = database.execute(f'SELECT count(*) FROM "{table}"').fetchall()
+            if found != expected:
+                problems.append(
+                    Problem(
+                        "descriptor-error",
+                        f"DuckDB table {table} has {found} rows, the CSV {expected}",
+                        file=f"{NAME}.duckdb",
+                        table=table,
+                    )
+                )
     if problems:
         raise BuildError("the release failed its self-check", Report.of(problems))

@@ -417,8 +417,8 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
 def build_command(
     path: Path | None, out: Path, previous: Path | None, changelog: Path | None
 ) -> None:
-    """Build a release: zip data package, Parquet, SQLite (+ Datasette metadata), JSON,
-    spreadsheet CSVs.
+    """Build a release: zip data package, Parquet, SQLite (+ Datasette metadata),
+    DuckDB, JSON, spreadsheet CSVs.
 
     PATH is a package to publish; the shipped data by default. The build validates
     what it wrote and refuses to publish invalid data (exit 1), leaving nothing behind.
@@ -451,7 +451,8 @@ def build_command(
         _fail(f"cannot write the release to {where}: {error.strerror or error}", 2)
     click.echo(f"wrote {release.zip}")
     click.echo(
-        f"wrote {release.folder}/ (parquet/, json/, spreadsheet/, astana-talks.db, metadata.json)"
+        f"wrote {release.folder}/ "
+        "(parquet/, json/, spreadsheet/, astana-talks.db, astana-talks.duckdb, metadata.json)"
     )
 
 
