@@ -427,18 +427,6 @@ def test_a_malformed_source_date_epoch_is_a_usage_error(
     assert not (tmp_path / "dist").exists()
 
 
-def test_without_duckdb_the_build_says_what_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sys
-
-    monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb raises ImportError
-    code, err = _build("--out", str(tmp_path / "dist"))
-    assert code == 2
-    assert "pip install 'astana-talks[release]'" in err
-    assert not (tmp_path / "dist").exists()
-
-
 def test_a_version_that_is_a_path_is_refused_and_nothing_is_written(
     package_copy: Path, tmp_path: Path
 ) -> None:

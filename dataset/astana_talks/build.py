@@ -72,7 +72,7 @@ class BuildError(Exception):
 
 
 class BuildSetupError(Exception):
-    """The build cannot run as set up: a malformed ``SOURCE_DATE_EPOCH``, DuckDB missing."""
+    """The build cannot run as set up: a malformed ``SOURCE_DATE_EPOCH``."""
 
 
 @dataclass(frozen=True)
@@ -411,16 +411,8 @@ def build(
     Raises :class:`BuildError` (with a report) when the data is invalid, when the
     version does not move as far past ``previous`` as the changes need, or when the
     self-check of what was written fails; :class:`BuildSetupError` when
-    ``SOURCE_DATE_EPOCH`` is malformed or DuckDB is missing; nothing is left in
-    ``out`` then.
+    ``SOURCE_DATE_EPOCH`` is malformed; nothing is left in ``out`` then.
     """
-    try:
-        import duckdb  # noqa: F401 (checked before anything is read or written)
-    except ImportError as error:
-        raise BuildSetupError(
-            "the release's DuckDB database needs the duckdb package: "
-            "pip install 'astana-talks[release]'"
-        ) from error
     source_path = Path(path) if path is not None else None
     given = canonical() if source_path is None else gather([source_path])
     if not given.complete:
