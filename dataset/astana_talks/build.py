@@ -5,16 +5,19 @@
 * ``astana-talks-<version>.zip``: the Data Package (descriptor with ``bytes`` and
   ``hash`` per resource, CSVs, Table Schemas, source texts, codebook, changelog,
   citation, schema.org JSON-LD);
-* ``astana-talks-<version>/``: the same tables as typed Parquet, a SQLite database
-  with keys and indexes plus a Datasette ``metadata.json``, JSON, CSVs for
-  spreadsheets (formula-like text neutralised, see :mod:`astana_talks.spreadsheet`),
-  and the same changelog, citation and JSON-LD.
+* ``astana-talks-<version>/``: the same tables as typed Parquet (with the pandas
+  dtypes of :meth:`Dataset.frame`), a SQLite database with keys and indexes plus a
+  Datasette ``metadata.json``, a DuckDB database with ENUM types (see
+  :mod:`astana_talks.duckdb_release`), JSON, CSVs for spreadsheets (formula-like
+  text neutralised, see :mod:`astana_talks.spreadsheet`), and the same changelog,
+  citation and JSON-LD.
 
-Nothing depends on the wall clock: ``created`` comes from ``SOURCE_DATE_EPOCH`` or
-the last commit that touched the data, so the same data gives the same bytes.
-Everything is written to a temporary folder beside ``out``, validated (by our
-validator and by Frictionless), then moved into place by renames; a failed build
-leaves nothing behind.
+A release depends only on the build's inputs: the data, ``SOURCE_DATE_EPOCH`` (else
+the latest day a source was read, from the data), the ``--previous`` release and the
+``--changelog`` file. Never on the clock, git or where the code is installed: the
+same data gives the same bytes from a checkout or a wheel. Everything is written to
+a temporary folder beside ``out``, validated (by our validator and by Frictionless),
+then moved into place by renames; a failed build leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -26,22 +29,35 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .changes import Diff, compare
+from .duckdb_release import write_duckdb
+from .frames import to_frame
 from .generate import citation_cff, codebook, package_descriptor
 from .models import MODELS, Record, Source
 from .package import SEMVER, read_regular_file
-from .problems import Problem, Report, UnreadableInputError
+from .problems import InvalidDataError, Problem, Report, UnreadableInputError
 from .reading import CsvTable
 from .schemas import columns, table_schema
 from .spreadsheet import spreadsheet_csv
 from .validation import Contribution, canonical, check, gather
+from .versions import (
+    SchemaChange,
+    check_version,
+    frictionless_problems,
+    read_previous,
+    rekeyed,
+    required_bump,
+    schema_changes,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 NAME = "astana-talks"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -55,6 +71,10 @@ class BuildError(Exception):
         super().__init__(message)
 
 
+class BuildSetupError(Exception):
+    """The build cannot run as set up: a malformed ``SOURCE_DATE_EPOCH``."""
+
+
 @dataclass(frozen=True)
 class Release:
     """What a build wrote."""
@@ -63,6 +83,7 @@ class Release:
     zip: Path
     folder: Path
     changes: Diff
+    schema_changes: tuple[SchemaChange, ...] = ()
 
 
 # -- inputs ----------------------------------------------------------------------
@@ -85,29 +106,21 @@ def _version(given: Contribution) -> str:
     return __version__
 
 
-def created(root: Path | None, sources: list[Source]) -> dt.datetime:
-    """When the data last changed: SOURCE_DATE_EPOCH, else the last commit touching
-    ``data/``, else the latest publication date of a source. Never the wall clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip().isascii() and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    if root is not None:
+def created(sources: list[Source]) -> dt.datetime:
+    """When the data was last checked, from the build's inputs only: ``SOURCE_DATE_EPOCH``
+    when set, else the latest day a source was read (``sources.accessed``; a month or
+    a year counts as its first day), at midnight UTC. Never the clock, never git."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
         try:
-            out = subprocess.run(
-                ["git", "log", "-1", "--format=%ct", "--", "data"],
-                cwd=root,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=30,
-            ).stdout.strip()
-            if out.isdigit():
-                return dt.datetime.fromtimestamp(int(out), dt.timezone.utc)
-        except (OSError, subprocess.SubprocessError):
-            pass
-    latest = max(
-        (s.published.latest() for s in sources if s.published), default=dt.date(2024, 1, 1)
-    )
+            if not (epoch.isascii() and epoch.isdigit()):
+                raise ValueError(epoch)
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError) as error:
+            raise BuildSetupError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970-01-01"
+            ) from error
+    latest = max((s.accessed.earliest() for s in sources), default=dt.date(1980, 1, 1))
     return dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc)
 
 
@@ -120,52 +133,6 @@ def _records(given: Contribution) -> dict[str, list[Record]]:
         parsed = [parse_row(model, cells, {})[0] for cells in t.rows()]
         found[model.table] = [r for r in parsed if r is not None]
     return found
-
-
-# -- version policy --------------------------------------------------------------
-
-
-def _semver(version: str) -> tuple[int, int, int]:
-    match = SEMVER.fullmatch(version)
-    if match is None:
-        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH")
-    major, minor, patch = (int(g) for g in match.groups())
-    return major, minor, patch
-
-
-def required_bump(old: Contribution, new: Contribution, changes: Diff) -> str | None:
-    """``major`` (a breaking schema change), ``minor`` (new rows or columns), ``patch``
-    (corrections: changed or removed rows) or ``None`` (nothing changed)."""
-    old_columns = {t: set(c.header) for t, c in old.tables.items()}
-    new_columns = {t: set(c.header) for t, c in new.tables.items()}
-    if any(t not in new_columns or not old_columns[t] <= new_columns[t] for t in old_columns):
-        return "major"
-    if any(new_columns[t] - old_columns.get(t, set()) for t in new_columns) or any(
-        c.kind == "added" for c in changes.changes
-    ):
-        return "minor"
-    return "patch" if changes.changes else None
-
-
-def check_version(old_version: str, new_version: str, bump: str | None) -> str | None:
-    """Why ``new_version`` is not allowed after ``old_version`` for ``bump``, or None."""
-    old, new = _semver(old_version), _semver(new_version)
-    if bump is None:
-        return None
-    if new <= old:
-        return (
-            f"the data changed ({bump} change) but version {new_version} "
-            f"does not move past {old_version}"
-        )
-    needed = {
-        "major": (old[0] + 1, 0, 0),
-        "minor": (old[0], old[1] + 1, 0),
-        "patch": (old[0], old[1], old[2] + 1),
-    }[bump]
-    if new < needed:
-        least = ".".join(map(str, needed))
-        return f"a {bump} change needs version {least} or later, not {new_version}"
-    return None
 
 
 # -- writers ---------------------------------------------------------------------
@@ -213,40 +180,53 @@ def _zip(members: dict[str, bytes], target: Path) -> None:
             archive.writestr(info, members[name], compresslevel=9)
 
 
-def _parquet(model: type[Record], t: CsvTable, target: Path) -> None:
+def typed_table(model: type[Record], t: CsvTable) -> pa.Table:
+    """``model``'s table typed from the validated CSV text: integers ``int64``,
+    booleans ``bool``, vocabularies dictionary-encoded with the whole vocabulary as
+    the dictionary (in its order), text ``string``; descriptions, formats and allowed
+    values in the field metadata; and the pandas metadata that makes
+    ``pd.read_parquet`` give the dtypes of :meth:`Dataset.frame` (``Int64``,
+    ``boolean``, ``category``, ``string``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     arrays, fields = [], []
     for column in columns(model):
         cells = t.column(column.name)
-        missing = pc.equal(cells, "")
+        text = pc.if_else(pc.equal(cells, ""), None, cells)
         if column.datatype == "integer":
-            values = pc.cast(pc.if_else(missing, None, cells), pa.int64())
-            kind: pa.DataType = pa.int64()
+            values = pc.cast(text, pa.int64())
         elif column.datatype == "boolean":
-            values = pc.equal(pc.if_else(missing, None, cells), "true")
-            kind = pa.bool_()
-        elif column.vocabulary is not None:
-            kind = pa.dictionary(pa.int32(), pa.string())
-            values = pc.if_else(missing, None, cells).dictionary_encode()
+            values = pc.equal(text, "true")
+        elif column.enum is not None:
+            vocabulary = pa.array(column.enum, pa.string())
+            codes = pc.index_in(text, value_set=vocabulary).cast(pa.int32())
+            values = pa.DictionaryArray.from_arrays(codes, vocabulary)
         else:
-            values = pc.if_else(missing, None, cells)
-            kind = pa.string()
+            values = text.cast(pa.string())
         metadata = {"description": column.description}
         if column.partial_date:
             metadata["format"] = (
                 "partial-date: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source"
             )
-        if column.vocabulary is not None:
-            metadata["enum"] = json.dumps(list(column.enum or ()))
-        fields.append(pa.field(column.name, kind, nullable=not column.required, metadata=metadata))
+        if column.enum is not None:
+            metadata["enum"] = json.dumps(list(column.enum))
+        fields.append(
+            pa.field(column.name, values.type, nullable=not column.required, metadata=metadata)
+        )
         arrays.append(values)
     schema = pa.schema(
         fields, metadata={"table": model.table, "primary_key": json.dumps(model.primary_key)}
     )
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), target, compression="zstd")
+    # the pandas metadata depends on the dtypes only: take it from an empty frame
+    pandas = pa.Table.from_pandas(to_frame(model, []), schema=schema, preserve_index=False)
+    return pa.Table.from_arrays(arrays, schema=pandas.schema)
+
+
+def _parquet(table: pa.Table, target: Path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, target, compression="zstd")
 
 
 def _sqlite(given: Contribution, target: Path) -> None:
@@ -346,14 +326,30 @@ def _spreadsheet(model: type[Record], t: CsvTable) -> bytes:
     return spreadsheet_csv(model.columns(), t.rows(), text)
 
 
-def changelog(version: str, day: dt.date, changes: Diff, previous: str | None, history: str) -> str:
-    """The release's CHANGELOG.md: this version's section (the data diff), then history."""
+def changelog_text(
+    version: str,
+    day: dt.date,
+    changes: Diff,
+    previous: str | None,
+    history: str,
+    schema: tuple[SchemaChange, ...] = (),
+) -> str:
+    """The release's CHANGELOG.md: this version's section (schema changes and the data
+    diff), then the maintainers' ``history``."""
     lines = [f"## {version} ({day.isoformat()})", ""]
     if previous is None:
         lines += ["First release built by `astana-talks build`; no previous release was given.", ""]
-    elif not changes.changes:
+    if schema:
+        lines += [f"Schema changes since {previous}:", ""]
+        lines += [f"- {change}" for change in schema]
+        lines += [
+            f"- `{table}`: rows not compared, their key changed"
+            for table in sorted(rekeyed(schema))
+        ]
+        lines.append("")
+    if previous is not None and not changes.changes:
         lines += [f"No data changes since {previous}.", ""]
-    else:
+    elif changes.changes:
         lines += [f"Data changes since {previous}:", ""]
         for table, kinds in changes.counts().items():
             lines.append(
@@ -372,14 +368,49 @@ def changelog(version: str, day: dt.date, changes: Diff, previous: str | None, h
 # -- build -----------------------------------------------------------------------
 
 
+def _history(path: Path | None) -> str:
+    """The maintainers' changelog named by ``--changelog`` (none by default): a regular
+    file (not a pipe or a folder) of UTF-8 text, or :class:`UnreadableInputError`."""
+    if path is None:
+        return ""
+    data = read_regular_file(path, str(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problem = Problem("encoding-error", f"byte {error.start} is not UTF-8", file=str(path))
+        raise UnreadableInputError(problem) from error
+
+
+def _compare(
+    given: Contribution, previous: Path, descriptor: dict[str, Any]
+) -> tuple[str, tuple[SchemaChange, ...], Diff]:
+    """The previous release's version, the schema changes and the row changes since."""
+    try:
+        prior = read_previous(previous)
+    except InvalidDataError as error:
+        raise BuildError(f"the previous release {previous} is invalid", error.report) from error
+    schema = schema_changes(prior.descriptor, descriptor)
+    skipped = rekeyed(schema)
+    comparable = Contribution(tables={t: c for t, c in given.tables.items() if t not in skipped})
+    return str(prior.descriptor["version"]), schema, compare(prior.contribution, comparable)
+
+
 def build(
-    path: str | Path | None = None, out: str | Path = "dist", previous: str | Path | None = None
+    path: str | Path | None = None,
+    out: str | Path = "dist",
+    previous: str | Path | None = None,
+    changelog: str | Path | None = None,
 ) -> Release:
     """Build a release of the canonical data (or of ``path``) into ``out``.
 
+    ``previous`` is the last release, compared with this one for the version policy
+    and the changelog; ``changelog`` the maintainers' CHANGELOG.md, whose history
+    follows this version's generated section.
+
     Raises :class:`BuildError` (with a report) when the data is invalid, when the
-    version does not move past ``previous`` although the data changed, or when the
-    self-check of what was written fails; nothing is left in ``out`` then.
+    version does not move as far past ``previous`` as the changes need, or when the
+    self-check of what was written fails; :class:`BuildSetupError` when
+    ``SOURCE_DATE_EPOCH`` is malformed; nothing is left in ``out`` then.
     """
     source_path = Path(path) if path is not None else None
     given = canonical() if source_path is None else gather([source_path])
@@ -398,25 +429,17 @@ def build(
     version = _version(given)
     records = _records(given)
     sources = [r for r in records["sources"] if isinstance(r, Source)]
-    root = Path(__file__).resolve().parent.parent.parent if source_path is None else source_path
-    # git runs only in this project's own checkout, never in a package someone sent:
-    # a repository's config can make git run programs
-    repository = source_path is None and (root / ".git").is_dir()
-    when = created(root if repository else None, sources)
+    when = created(sources)
+    history = _history(Path(changelog) if changelog is not None else None)
 
-    old_version, changes = None, Diff(())
+    descriptor = package_descriptor(sources)
+    old_version, schema, changes = None, tuple[SchemaChange, ...](), Diff(())
     if previous is not None:
-        old = gather([Path(previous)])
-        old_report = check(old)
-        if not old_report.valid:
-            raise BuildError(f"the previous release {previous} is invalid", old_report)
-        old_version = _version(old)
-        changes = compare(old, given)
-        reason = check_version(old_version, version, required_bump(old, given, changes))
+        old_version, schema, changes = _compare(given, Path(previous), descriptor)
+        reason = check_version(old_version, version, required_bump(schema, changes))
         if reason is not None:
             raise BuildError(f"version policy: {reason}")
 
-    descriptor = package_descriptor(sources)
     descriptor["version"] = version
     descriptor["created"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     csvs: dict[str, bytes] = {}
@@ -427,8 +450,7 @@ def build(
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     texts = {s.text_file: _member_bytes(given, s.text_file) for s in sources if s.text_file}
-    history = _history(root)
-    log = changelog(version, when.date(), changes, old_version, history).encode("utf-8")
+    log = changelog_text(version, when.date(), changes, old_version, history, schema)
     cff = citation_cff(version, when.date()).encode("utf-8")
     zip_name = f"{NAME}-{version}.zip"
     ld = _json(json_ld(descriptor, [zip_name, *[r["path"] for r in descriptor["resources"]]]))
@@ -437,7 +459,7 @@ def build(
         **csvs,
         **texts,
         "codebook.md": codebook(records).encode("utf-8"),
-        "CHANGELOG.md": log,
+        "CHANGELOG.md": log.encode("utf-8"),
         "CITATION.cff": cff,
         "dataset.jsonld": ld,
     }
@@ -455,10 +477,9 @@ def build(
         (folder / "spreadsheet").mkdir()
         archive = work / zip_name
         _zip(members, archive)
+        typed = {m.table: typed_table(m, given.tables[m.table]) for m in MODELS}
         for model in MODELS:
-            _parquet(
-                model, given.tables[model.table], folder / "parquet" / f"{model.table}.parquet"
-            )
+            _parquet(typed[model.table], folder / "parquet" / f"{model.table}.parquet")
             (folder / "json" / f"{model.table}.json").write_bytes(
                 _table_json(model, given.tables[model.table])
             )
@@ -466,11 +487,12 @@ def build(
                 _spreadsheet(model, given.tables[model.table])
             )
         _sqlite(given, folder / f"{NAME}.db")
+        _duckdb(typed, folder / f"{NAME}.duckdb")
         (folder / "metadata.json").write_bytes(_json(datasette_metadata(descriptor)))
-        (folder / "CHANGELOG.md").write_bytes(log)
+        (folder / "CHANGELOG.md").write_bytes(log.encode("utf-8"))
         (folder / "CITATION.cff").write_bytes(cff)
         (folder / "dataset.jsonld").write_bytes(ld)
-        self_check(archive, folder)
+        self_check(archive, folder, {t: len(c) for t, c in given.tables.items()})
         final_zip, final_folder = target / zip_name, target / folder.name
         if final_folder.exists():
             shutil.rmtree(final_folder)
@@ -483,21 +505,16 @@ def build(
             for folder_made in made:  # the folders this build created, innermost first
                 if folder_made.is_dir() and not any(folder_made.iterdir()):
                     folder_made.rmdir()
-    return Release(version, final_zip, final_folder, changes)
+    return Release(version, final_zip, final_folder, changes, schema)
 
 
-def _history(root: Path) -> str:
-    """The project's CHANGELOG.md beside the data, read like any package file: a link
-    out of the folder, a pipe or bytes that are not UTF-8 stop the build."""
-    path = root / "CHANGELOG.md"
-    if not path.exists():
-        return ""
+def _duckdb(typed: dict[str, pa.Table], target: Path) -> None:
+    import duckdb
+
     try:
-        return read_regular_file(path, str(path), root.resolve(), "CHANGELOG.md").decode()
-    except UnreadableInputError as error:
-        raise BuildError(error.problem.message, Report.of([error.problem])) from error
-    except UnicodeDecodeError as error:
-        raise BuildError(f"{path}: byte {error.start} is not UTF-8") from error
+        write_duckdb(typed, target)
+    except duckdb.Error as error:  # a key the validator let through: never publish it
+        raise BuildError(f"DuckDB refused the rows: {error}") from error
 
 
 def _member_bytes(given: Contribution, relative: str) -> bytes:
@@ -507,9 +524,11 @@ def _member_bytes(given: Contribution, relative: str) -> bytes:
     raise FileNotFoundError(relative)
 
 
-def self_check(archive: Path, folder: Path) -> None:
-    """Validate what was written: our validator and Frictionless on the zip, and the
-    SQLite database's foreign keys. Raises :class:`BuildError` on any problem."""
+def self_check(archive: Path, folder: Path, rows: dict[str, int]) -> None:
+    """Validate what was written: our validator and Frictionless on the zip, the SQLite
+    database's foreign keys, and the rows of each table in the DuckDB database (whose
+    keys DuckDB enforced as the rows went in). Raises :class:`BuildError` on any problem."""
+    import duckdb
     from frictionless import Package
 
     from .validation import validate
@@ -517,14 +536,7 @@ def self_check(archive: Path, folder: Path) -> None:
     ours = validate(archive)
     problems = list(ours.errors)
     theirs = Package(str(archive)).validate(limit_errors=0)
-    problems += [
-        Problem("descriptor-error", f"Frictionless: {e.type}: {e.note}", file=str(archive))
-        for task in theirs.tasks
-        for e in task.errors
-    ] + [
-        Problem("descriptor-error", f"Frictionless: {e.type}: {e.note}", file=str(archive))
-        for e in theirs.errors
-    ]
+    problems += frictionless_problems(theirs, str(archive))
     connection = sqlite3.connect(folder / f"{NAME}.db")
     try:
         dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
@@ -534,5 +546,17 @@ def self_check(archive: Path, folder: Path) -> None:
         Problem("foreign-key", f"SQLite foreign_key_check: {row}", file=f"{NAME}.db")
         for row in dangling
     ]
+    with duckdb.connect(str(folder / f"{NAME}.duckdb"), read_only=True) as database:
+        for table, expected in rows.items():
+            [(found,)] = database.execute(f'SELECT count(*) FROM "{table}"').fetchall()
+            if found != expected:
+                problems.append(
+                    Problem(
+                        "descriptor-error",
+                        f"DuckDB table {table} has {found} rows, the CSV {expected}",
+                        file=f"{NAME}.duckdb",
+                        table=table,
+                    )
+                )
     if problems:
         raise BuildError("the release failed its self-check", Report.of(problems))

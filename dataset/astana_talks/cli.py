@@ -636,31 +636,43 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
 @click.option(
     "--previous",
     type=_Path(exists=True, path_type=Path),
-    help="The previous release (zip or package): its diff goes into the changelog, "
-    "and the version must move past it if the data changed.",
+    help="The previous release (zip or package): compared with its own schemas, its "
+    "diff goes into the changelog, and the version must move as far as the changes need.",
 )
-def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
-    """Build a release: zip data package, Parquet, SQLite (+ Datasette metadata), JSON.
+@click.option(
+    "--changelog",
+    type=_Path(exists=True, dir_okay=False, path_type=Path),
+    help="The maintainers' CHANGELOG.md, whose history follows this version's "
+    "generated section (none by default).",
+)
+def build_command(
+    path: Path | None, out: Path, previous: Path | None, changelog: Path | None
+) -> None:
+    """Build a release: zip data package, Parquet, SQLite (+ Datasette metadata),
+    DuckDB, JSON, spreadsheet CSVs.
 
     PATH is a package to publish; the shipped data by default. The build validates
     what it wrote and refuses to publish invalid data (exit 1), leaving nothing behind.
-    Building twice from the same data gives identical bytes.
+    The same data gives the same bytes, wherever astana-talks is installed: the
+    release's date is SOURCE_DATE_EPOCH, else the latest day a source was read.
 
     \b
     Example:
         astana-talks build --out dist
-        astana-talks build --out dist --previous astana-talks-0.1.0.zip
+        astana-talks build --out dist --previous astana-talks-0.1.0.zip --changelog CHANGELOG.md
     """
-    from .build import BuildError, build
+    from .build import BuildError, BuildSetupError, build
 
     if path is not None:
         folder = (path if path.is_dir() else path.parent).resolve()
         if out.resolve().is_relative_to(folder / "data"):
             _fail(f"--out {out} is inside the data of the package {path}; build elsewhere", 2)
     try:
-        release = build(path, out, previous)
+        release = build(path, out, previous, changelog)
     except UnreadableInputError as error:
         _fail(str(error.problem), 2)
+    except BuildSetupError as error:
+        _fail(str(error), 2)
     except BuildError as error:
         if error.report.problems:
             click.echo(human(error.report, style=_style), nl=False, err=True)
@@ -669,7 +681,10 @@ def build_command(path: Path | None, out: Path, previous: Path | None) -> None:
         where = error.filename or out
         _fail(f"cannot write the release to {where}: {error.strerror or error}", 2)
     click.echo(f"wrote {release.zip}")
-    click.echo(f"wrote {release.folder}/ (parquet/, json/, astana-talks.db, metadata.json)")
+    click.echo(
+        f"wrote {release.folder}/ "
+        "(parquet/, json/, spreadsheet/, astana-talks.db, astana-talks.duckdb, metadata.json)"
+    )
 
 
 def main() -> None:
