@@ -11,13 +11,12 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
 
 import astana_talks
 from astana_talks import Dataset
@@ -25,7 +24,6 @@ from astana_talks.build import BuildError, build
 from astana_talks.cli import cli
 from astana_talks.models import MODELS, TABLES, Source
 from astana_talks.schemas import Column, columns
-from astana_talks.spreadsheet import FORMULA, neutralise
 
 from .helpers import ROOT, replace_in
 
@@ -63,7 +61,7 @@ def test_the_release_has_every_part(release: Path) -> None:
     assert {p.name for p in folder.iterdir()} == {
         "parquet",
         "json",
-        "spreadsheet",
+        "astana-talks.xlsx",
         "astana-talks.db",
         "astana-talks.duckdb",
         "metadata.json",
@@ -336,37 +334,28 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def test_spreadsheet_csvs_neutralise_formulas_and_keep_the_evidence(
+def test_the_workbook_stores_formula_like_text_as_text_and_the_zip_keeps_the_evidence(
     package_copy: Path, tmp_path: Path
 ) -> None:
     described = ",true,Kazakhstan's foreign ministry announced"
     replace_in(package_copy / "data" / "events.csv", described, ",true,=HYPERLINK(1)")
     release = build(package_copy, out=tmp_path)
-    sheet = (release.folder / "spreadsheet" / "events.csv").read_bytes()
-    assert sheet.startswith("\ufeff".encode())
-    assert sheet.split(b"\n", 1)[0].endswith(b"\r")  # CRLF line ends
     with zipfile.ZipFile(release.zip) as archive:
         canonical = _csv_rows(archive.read("data/events.csv"))
-    rows = _csv_rows(sheet)
     assert canonical[1][8].startswith("=HYPERLINK(1)")  # the evidence is published as it is
-    assert rows[1][8] == "'" + canonical[1][8]
-    assert rows == [[neutralise(c) for c in row] for row in canonical]
+    book = openpyxl.load_workbook(release.folder / "astana-talks.xlsx")
+    cell = book["events"].cell(row=2, column=9)
+    assert (cell.data_type, cell.value) == ("s", canonical[1][8])  # text, no apostrophe
 
 
-def test_every_spreadsheet_csv_reads_back_as_the_canonical_table(release: Path) -> None:
-    folder = release / f"astana-talks-{VERSION}" / "spreadsheet"
+def test_the_release_workbook_has_every_table_and_reads_back_as_the_canonical_rows(
+    release: Path, ds: Dataset
+) -> None:
+    book = openpyxl.load_workbook(release / f"astana-talks-{VERSION}" / "astana-talks.xlsx")
+    assert book.sheetnames == [m.table for m in MODELS] + ["codebook"]
     for model in MODELS:
-        sheet = _csv_rows((folder / f"{model.table}.csv").read_bytes())
-        canonical = _csv_rows((ROOT / "data" / f"{model.table}.csv").read_bytes())
-        assert sheet == [[neutralise(c) for c in row] for row in canonical]
-
-
-@given(st.text())
-def test_neutralised_text_never_runs_and_changes_only_by_an_apostrophe(text: str) -> None:
-    shown = neutralise(text)
-    assert not re.match(FORMULA, shown)
-    assert shown == text or shown == "'" + text
-    assert (shown == text) == (re.match(FORMULA, text) is None)
+        rows = list(book[model.table].iter_rows(values_only=True))
+        assert len(rows) - 1 == len(ds.table(model.table))
 
 
 def _build(*args: str) -> tuple[int, str]:

@@ -8,8 +8,8 @@
 * ``astana-talks-<version>/``: the same tables as typed Parquet (with the pandas
   dtypes of :meth:`Dataset.frame`), a SQLite database with keys and indexes plus a
   Datasette ``metadata.json``, a DuckDB database with ENUM types (see
-  :mod:`astana_talks.duckdb_release`), JSON, CSVs for spreadsheets (formula-like
-  text neutralised, see :mod:`astana_talks.spreadsheet`), and the same changelog,
+  :mod:`astana_talks.duckdb_release`), JSON, a spreadsheet workbook (XLSX, see
+  :mod:`astana_talks.workbook`), and the same changelog,
   citation and JSON-LD.
 
 A release depends only on the build's inputs: the data, ``SOURCE_DATE_EPOCH`` (else
@@ -44,7 +44,6 @@ from .package import SEMVER, read_regular_file
 from .problems import InvalidDataError, Problem, Report, UnreadableInputError
 from .reading import CsvTable
 from .schemas import columns, table_schema
-from .spreadsheet import spreadsheet_csv
 from .validation import Contribution, canonical, check, gather
 from .versions import (
     SchemaChange,
@@ -55,6 +54,7 @@ from .versions import (
     required_bump,
     schema_changes,
 )
+from .workbook import workbook
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -321,11 +321,6 @@ def _table_json(model: type[Record], t: CsvTable) -> bytes:
     return _json(rows)
 
 
-def _spreadsheet(model: type[Record], t: CsvTable) -> bytes:
-    text = [c.name for c in columns(model) if c.datatype == "string"]
-    return spreadsheet_csv(model.columns(), t.rows(), text)
-
-
 def changelog_text(
     version: str,
     day: dt.date,
@@ -474,7 +469,6 @@ def build(
         folder = work / f"{NAME}-{version}"
         (folder / "parquet").mkdir(parents=True)
         (folder / "json").mkdir()
-        (folder / "spreadsheet").mkdir()
         archive = work / zip_name
         _zip(members, archive)
         typed = {m.table: typed_table(m, given.tables[m.table]) for m in MODELS}
@@ -483,9 +477,7 @@ def build(
             (folder / "json" / f"{model.table}.json").write_bytes(
                 _table_json(model, given.tables[model.table])
             )
-            (folder / "spreadsheet" / f"{model.table}.csv").write_bytes(
-                _spreadsheet(model, given.tables[model.table])
-            )
+        (folder / f"{NAME}.xlsx").write_bytes(workbook(records, when.replace(tzinfo=None)))
         _sqlite(given, folder / f"{NAME}.db")
         _duckdb(typed, folder / f"{NAME}.duckdb")
         (folder / "metadata.json").write_bytes(_json(datasette_metadata(descriptor)))

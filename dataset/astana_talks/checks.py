@@ -179,7 +179,8 @@ def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> It
         column.name,
         "formula-like",
         "a spreadsheet would run this value as a formula",
-        "a release's spreadsheet CSVs prefix it with an apostrophe; check it is meant",
+        "a CSV opened in a spreadsheet would run it (the release's workbook keeps it as "
+        "text); check it is meant",
     )
 
 

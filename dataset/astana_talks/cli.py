@@ -649,7 +649,7 @@ def build_command(
     path: Path | None, out: Path, previous: Path | None, changelog: Path | None
 ) -> None:
     """Build a release: zip data package, Parquet, SQLite (+ Datasette metadata),
-    DuckDB, JSON, spreadsheet CSVs.
+    DuckDB, JSON, an XLSX workbook.
 
     PATH is a package to publish; the shipped data by default. The build validates
     what it wrote and refuses to publish invalid data (exit 1), leaving nothing behind.
@@ -683,7 +683,7 @@ def build_command(
     click.echo(f"wrote {release.zip}")
     click.echo(
         f"wrote {release.folder}/ "
-        "(parquet/, json/, spreadsheet/, astana-talks.db, astana-talks.duckdb, metadata.json)"
+        "(parquet/, json/, astana-talks.xlsx, astana-talks.db, astana-talks.duckdb, metadata.json)"
     )
 
 
