@@ -460,3 +460,11 @@ def test_a_limit_shows_errors_before_warnings(tmp_path: Path) -> None:
     report = json.loads(out)
     assert [p["code"] for p in report["problems"]] == ["not-in-vocabulary"]
     assert report["warnings"] == 1
+
+
+def test_info_and_validate_agree_on_a_packages_data_folder() -> None:
+    data = str(ROOT / "data")
+    assert run("validate", data)[:2] == (0, "valid: no problems\n")
+    code, out, _ = run("info", data)
+    assert code == 0
+    assert "  rounds          22 rows" in out.splitlines()

@@ -409,6 +409,8 @@ def gather(
                 raise _unusable(target, f"{target} holds no CSV files and no datapackage.json")
             files += [(c, _csv_table(c, None), target.resolve()) for c in candidates]
             found.roots.append(_folder(target))
+            if target.resolve().name == "data":  # a package's data/ folder: texts are
+                found.roots.append(_folder(target / ".."))  # named from the package root
         elif target.suffix.lower() == ".csv" and target.exists():
             files.append((target, _csv_table(target, table), None))
             parent = target.parent
