@@ -394,7 +394,7 @@ def test_show_actor_accepts_an_id_or_a_name_and_prints_json() -> None:
     shown = json.loads(out)
     assert (shown["actor_id"], shown["name"], shown["country"]) == ("turkiye", "Türkiye", "TUR")
     assert "Ankara" in {n["name"] for n in shown["names"]}
-    assert {p["round_number"] for p in shown["participants"]} == {str(n) for n in range(1, 23)}
+    assert {p["round_number"] for p in shown["participants"]} == set(range(1, 23))
     code, out, _ = run("show", "actor", "Lavrentiev")
     assert code == 0
     assert out.splitlines()[0] == "Alexander Lavrentiev (alexander-lavrentiev)"
@@ -432,7 +432,8 @@ def test_info_and_show_round_as_json() -> None:
     assert code == 0
     overview = json.loads(out)
     assert overview["tables"]["rounds"] == 22
-    assert [r["round_number"] for r in overview["rounds"]] == [str(n) for n in range(1, 23)]
+    assert [r["round_number"] for r in overview["rounds"]] == list(range(1, 23))
+    assert overview["rounds"][0]["start_date"] == "2017-01-23"  # partial dates as written
     code, out, _ = run("show", "round", "4", "--format", "json")
     assert code == 0
     shown = json.loads(out)
@@ -468,3 +469,12 @@ def test_info_and_validate_agree_on_a_packages_data_folder() -> None:
     code, out, _ = run("info", data)
     assert code == 0
     assert "  rounds          22 rows" in out.splitlines()
+
+
+def test_an_empty_table_lists_as_its_header(package_copy: Path) -> None:
+    signatories = package_copy / "data" / "signatories.csv"
+    signatories.write_text(signatories.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    code, out, _ = run("list", "signatories", "--format", "csv", "--path", str(package_copy))
+    assert (code, out) == (0, signatories.read_text(encoding="utf-8"))
+    code, out, _ = run("list", "signatories", "--format", "json", "--path", str(package_copy))
+    assert (code, json.loads(out)) == (0, [])

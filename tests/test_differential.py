@@ -23,17 +23,9 @@ from astana_talks.schemas import Column, columns
 
 from .helpers import CELL_CODES, ROOT
 
-TABLE_NAMES = [
-    "actors",
-    "actor_names",
-    "rounds",
-    "participants",
-    "agenda_items",
-    "events",
-    "relations",
-    "figures",
-    "citations",
-]
+#: Every table with rows to break (sources are left out: a broken source text_file or
+#: hash makes Frictionless and us report different follow-on problems, by design).
+TABLE_NAMES = [t for t in TABLES if t != "sources"]
 
 
 def _rows(table: str) -> list[list[str]]:

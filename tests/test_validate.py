@@ -266,3 +266,21 @@ def test_two_resources_with_one_name_are_a_descriptor_error(package_copy: Path) 
     (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     messages = [p.message for p in astana_talks.validate(package_copy).problems]
     assert "two resources are named 'rounds': which one is read is unclear" in messages
+
+
+def test_a_partial_sources_table_keeps_the_quote_rules_of_the_shipped_sources(
+    tmp_path: Path,
+) -> None:
+    """A contribution's sources.csv adds to the shipped sources for the quote rules, as it
+    does for references: a long quote of a shipped, cited source is still too long."""
+    case = ROOT / "tests" / "corpus" / "114-quote-too-long"
+    folder = tmp_path / "contribution"
+    folder.mkdir()
+    (folder / "actor_names.csv").write_bytes((case / "actor_names.csv").read_bytes())
+    header = (ROOT / "data" / "sources.csv").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "sources.csv").write_text(
+        header + "\nexample-2024-01-report,A report,Example News,news,"
+        "https://example.com/report,2024-01,en,2026-11-29,,,,\n",
+        encoding="utf-8",
+    )
+    assert [p.code for p in astana_talks.validate(folder).problems] == ["quote-too-long"]

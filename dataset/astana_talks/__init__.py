@@ -40,7 +40,6 @@ from .package import Limits
 from .problems import InvalidDataError, Problem, Report, UnreadableInputError
 
 if TYPE_CHECKING:
-    from .build import BuildError
     from .changes import Diff
 
 try:
@@ -50,7 +49,8 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 
 def __getattr__(name: str) -> Any:
-    """``Diff`` and ``BuildError`` load their modules (and pyarrow) only when asked for."""
+    """``Diff`` and ``BuildError`` load their modules (and pyarrow) only when asked for;
+    they are left out of ``__all__`` so that ``from astana_talks import *`` stays light."""
     if name == "Diff":
         from .changes import Diff
 
@@ -86,12 +86,10 @@ __all__ = [
     "Actor",
     "ActorName",
     "AgendaItem",
-    "BuildError",
     "Citation",
     "Claim",
     "Dataset",
     "Delegation",
-    "Diff",
     "Dispute",
     "Event",
     "Figure",

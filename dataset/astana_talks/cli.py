@@ -11,17 +11,18 @@ import json
 import sys
 import traceback
 from collections.abc import Iterable
+from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
-from .cells import render_cell
+from .cells import render_cell, to_csv
 from .changes import diff
 from .dataset import Dataset, UnknownKeyError
 from .load import load
-from .models import TABLES, Actor, Evidenced, Inferable, Record, Spanning
+from .models import TABLES, Evidenced, Inferable, Record, Spanning
 from .names import closest
 from .package import Limits
 from .problems import InvalidDataError, Report, UnreadableInputError, printable
@@ -88,23 +89,23 @@ _FORMAT_OPTION = click.option(
 )
 
 
-def _cells(row: Record) -> dict[str, str | None]:
-    """A row as its CSV cells (None for empty), in column order."""
-    return {name: render_cell(getattr(row, name)) or None for name in row.columns()}
+def _cells(row: Record) -> dict[str, Any]:
+    """A row for JSON, in column order: integers and booleans as themselves, every other
+    value as its CSV text (partial dates as written), empty cells as null."""
+    found: dict[str, Any] = {}
+    for name in row.columns():
+        value = getattr(row, name)
+        typed = isinstance(value, (bool, int)) and not isinstance(value, Enum)
+        found[name] = value if typed or value is None else render_cell(value)
+    return found
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
-    """Rows as JSON (a list of objects) or CSV (a header, then a line a row)."""
+def _emit(model: type[Record], rows: Iterable[Record], fmt: str) -> None:
+    """Rows as JSON (a list of objects) or as the canonical CSV (header first)."""
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    columns = list(rows[0]) if rows else []
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
-    click.echo(buffer.getvalue(), nl=False)
+        click.echo(json.dumps([_cells(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_csv(model, rows), nl=False)
 
 
 @cli.command()
@@ -130,7 +131,10 @@ def info(path: Path | None, fmt: str) -> None:
         click.echo(json.dumps(overview, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        _emit([{"table": t, "rows": str(len(ds.table(t)))} for t in ds.tables()], "csv")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerows([("table", "rows"), *((t, len(ds.table(t))) for t in ds.tables())])
+        click.echo(buffer.getvalue(), nl=False)
         return
     _echo("Tables:")
     width = max(len(t) for t in ds.tables())
@@ -240,7 +244,7 @@ def _structured(record: Record, related: dict[str, Any], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({**_cells(record), **related}, ensure_ascii=False, indent=2))
     else:
-        _emit([_cells(record)], "csv")
+        _emit(type(record), [record], "csv")
 
 
 @show.command("round")
@@ -259,8 +263,9 @@ def show_round(number: int, path: Path | None, fmt: str) -> None:
     try:
         r = ds.round(number)
     except UnknownKeyError as error:
-        first, last = ds.rounds[0].round_number, ds.rounds[-1].round_number
-        _fail(f"{error.args[0]} (rounds: {first}-{last})", 2)
+        numbers = [r.round_number for r in ds.rounds]
+        known = f" (rounds: {min(numbers)}-{max(numbers)})" if numbers else " (no rounds)"
+        _fail(f"{error.args[0]}{known}", 2)
     if fmt != "table":
         _structured(r, _related(ds, number), fmt)
         return
@@ -316,7 +321,7 @@ def show_meeting(meeting_id: str, path: Path | None, fmt: str) -> None:
 
 
 def _lookup(ds: Dataset, table: str, key: str) -> Record:
-    """The row of a one-column-key table with key ``key``; exit 2 naming what exists."""
+    """The row of a one-column-key table with key ``key``; exits 2 naming the nearest."""
     rows = {str(r.key()[0]): r for r in ds.table(table)}
     if key in rows:
         return rows[key]
@@ -352,7 +357,8 @@ def show_actor(actor_id: str, path: Path | None, fmt: str) -> None:
         try:
             actor = ds.resolve_actor(actor_id)
         except UnknownKeyError:
-            actor = cast(Actor, _lookup(ds, "actors", actor_id))
+            _lookup(ds, "actors", actor_id)  # exits, naming the nearest id
+            raise
     names = [n for n in ds.actor_names if n.actor_id == actor.actor_id]
     taking_part = [p for p in ds.participants if p.actor_id == actor.actor_id]
     heading = [d for d in ds.delegations if actor.actor_id in (d.actor_id, d.person_id)]
@@ -447,7 +453,7 @@ def list_command(table: str, path: Path | None, fmt: str) -> None:
         _fail(f"no table {table!r}{hint} (tables: {', '.join(ds.tables())})", 2)
     rows = ds.table(table)
     if fmt != "table":
-        _emit([_cells(r) for r in rows], fmt)
+        _emit(TABLES[table], rows, fmt)
         return
     model = TABLES[table]
     shown = (
@@ -458,7 +464,8 @@ def list_command(table: str, path: Path | None, fmt: str) -> None:
             if c in model.columns() and c not in model.primary_key
         ][:3]
     )
-    cells = [[(_cells(r)[c] or "")[:48] for c in shown] for r in rows]
+    texts = [{n: render_cell(getattr(r, n)) for n in shown} for r in rows]
+    cells = [[row[c][:48] for c in shown] for row in texts]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(shown)]
     _echo("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip())
     for row in cells:

@@ -186,7 +186,8 @@ class Dataset:
         )
 
     def delegations_of(self, meeting: int | str) -> tuple[Delegation, ...]:
-        """The delegations at round ``meeting`` (a number) or at a meeting (its id)."""
+        """The delegations at round ``meeting`` (a number: ``4``, not ``"4"``) or at a
+        meeting without a number (its id: ``"doha-2024-12-07"``)."""
         return self._at(meeting, self.delegations)
 
     def outcomes_of(self, meeting: int | str) -> tuple[Outcome, ...]:

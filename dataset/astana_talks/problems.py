@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from .models import QUOTE_WORDS
+
 Severity = Literal["error", "warning"]
 
 
@@ -101,14 +103,18 @@ CODES: Mapping[str, Code] = {
     ),
     "quote-too-long": Code(
         "error",
-        "A quote of a source not shipped in full is longer than 25 words (quote only the "
-        "words that carry the fact).",
+        f"A quote of a source not shipped in full is longer than {QUOTE_WORDS} words (quote "
+        "only the words that carry the fact).",
     ),
     "citation-target": Code(
         "error", "A citation or dispute names a table or record that does not exist."
     ),
     "dispute-value": Code(
         "error", "A dispute's value_used or field does not match the row it is about."
+    ),
+    "disputed-value-changed": Code(
+        "warning",
+        "A contribution changes a value the dataset records as disputed: update the dispute.",
     ),
     "dispute-claims": Code(
         "error",

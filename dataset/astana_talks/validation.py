@@ -500,6 +500,8 @@ def _texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
         relative, digest = cells.get("text_file", ""), cells.get("text_sha256", "")
         if not pattern.fullmatch(relative):
             continue  # reported as a pattern mismatch; never read an unchecked path
+        if not digest:
+            continue  # a text without its hash: the row rule reports it
         where: dict[str, Any] = {"file": sources.file, "table": "sources", "row": int(line)}
         reader = next((r for r in roots if r.exists(relative)), None)
         if reader is None:
@@ -541,7 +543,8 @@ def _quoted_only(given: Contribution) -> set[str]:
     length, not against a text."""
     return {
         row["source_id"]
-        for row in _effective(given, "sources")
+        for t in _reference(given, "sources")
+        for row in t.rows()
         if not row.get("text_file") and row.get("source_id")
     }
 
@@ -646,20 +649,32 @@ def _check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) ->
             )
 
 
-def _current_values(given: Contribution, table: str) -> dict[str, dict[str, str]]:
-    """The rows of ``table`` after the contribution, by their key as citations write it."""
+Located = tuple[CsvTable, int, dict[str, str]]
+"""A row, the table it is read from and its index there."""
+
+
+def _current_values(given: Contribution, table: str) -> dict[str, Located]:
+    """The rows of ``table`` after the contribution, by their key as citations write it,
+    with the table and index each comes from (the contribution's first)."""
     key = TABLES[table].primary_key
-    rows: dict[str, dict[str, str]] = {}
+    rows: dict[str, Located] = {}
     for t in _reference(given, table):
-        for row in t.rows():
-            rows.setdefault("/".join(row.get(k, "") for k in key), row)
+        for index, row in enumerate(t.rows()):
+            rows.setdefault("/".join(row.get(k, "") for k in key), (t, index, row))
     return rows
 
 
-def _check_disputes(given: Contribution) -> Iterator[Problem]:
+def _check_disputes(
+    given: Contribution, failed: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Problem]:
     """A dispute's value_used is what its row holds, and at least two sources make
-    claims in it, one of them giving the value used."""
+    claims in it, one of them giving the value used. The shipped disputes are checked
+    too when a contribution changes a disputed row or the claims: the problem is then
+    reported where the contribution made it."""
     every = given.tables.get("disputes")
+    contributed = every is not None
+    if every is None and set(given.tables) & {"claims", *DISPUTABLE}:
+        every = _effective_table(given, "disputes")
     columns = {"dispute_id", "table_name", "record", "field", "value_used"}
     if every is None or not columns <= set(every.columns):
         return
@@ -668,16 +683,15 @@ def _check_disputes(given: Contribution) -> Iterator[Problem]:
     if claims is not None and {"dispute_id", "source_id", "value"} <= set(claims.columns):
         for row in claims.rows():
             said.setdefault(row["dispute_id"], []).append((row["source_id"], row["value"]))
-    current: dict[str, dict[str, dict[str, str]]] = {}
+    current: dict[str, dict[str, Located]] = {}
     for line, row in zip(every.lines, every.rows(), strict=True):
         where: dict[str, Any] = {"file": every.file, "table": "disputes", "row": int(line)}
         table, fields = row["table_name"], row["field"].split()
         if table in DISPUTABLE and fields:
             if table not in current:
                 current[table] = _current_values(given, table)
-            target = current[table].get(row["record"])
             unknown = [f for f in fields if f not in TABLES[table].model_fields]
-            if unknown:
+            if unknown and contributed:
                 yield Problem(
                     "dispute-value",
                     f"table {table} has no column {', '.join(unknown)}",
@@ -687,9 +701,14 @@ def _check_disputes(given: Contribution) -> Iterator[Problem]:
                     hint=suggest(unknown[0], list(TABLES[table].columns())),
                     **where,
                 )
-            elif target is not None:
+            elif not unknown and row["record"] in current[table]:
+                t, index, target = current[table][row["record"]]
                 holds = "/".join(target.get(f, "") for f in fields)
-                if holds != row["value_used"]:
+                theirs = t is given.tables.get(table)  # the row is the contribution's
+                broken = failed.get(table, {}) if theirs else {}
+                if any(f in broken and broken[f][index] for f in fields):
+                    holds = row["value_used"]  # a cell already reported: not twice
+                if holds != row["value_used"] and contributed:
                     yield Problem(
                         "dispute-value",
                         f"value_used is {row['value_used']!r} but {table} {row['record']} "
@@ -700,22 +719,36 @@ def _check_disputes(given: Contribution) -> Iterator[Problem]:
                         hint="write the row's value(s), joined by '/' for several columns",
                         **where,
                     )
+                elif holds != row["value_used"] and theirs:
+                    yield Problem(
+                        "disputed-value-changed",
+                        f"{' '.join(fields)} of this row is disputed ({row['dispute_id']}): "
+                        f"the dataset uses {row['value_used']!r}, this row gives {holds!r}",
+                        file=t.file,
+                        table=table,
+                        row=int(t.lines[index]),
+                        field=fields[0],
+                        column=t.position(fields[0]),
+                        value=holds,
+                        hint="if the new value is right, update the dispute's value_used and "
+                        "reason, and add a claims row with its source",
+                    )
         found = said.get(row["dispute_id"], [])
         sources = {source for source, _ in found}
-        if len(sources) < 2 or row["value_used"] not in {value for _, value in found}:
+        used = row["value_used"] in {value for _, value in found}
+        if (len(sources) < 2 or not used) and (contributed or "claims" in given.tables):
+            place = (
+                where if contributed else {"file": given.tables["claims"].file, "table": "claims"}
+            )
             yield Problem(
                 "dispute-claims",
                 f"dispute {row['dispute_id']!r} has claims from {len(sources)} source(s)"
-                + (
-                    ""
-                    if row["value_used"] in {value for _, value in found}
-                    else f", none of them giving the value used {row['value_used']!r}"
-                ),
+                + ("" if used else f", none of them giving the value used {row['value_used']!r}"),
                 field="dispute_id",
-                column=every.position("dispute_id"),
+                column=(every if contributed else given.tables["claims"]).position("dispute_id"),
                 value=row["dispute_id"],
                 hint="add a claims row for each source, with the value it gives",
-                **where,
+                **place,
             )
 
 
@@ -896,7 +929,7 @@ def check(given: Contribution) -> Report:
     problems += _check_quotes(given, texts, failed)
     problems += _check_targets(given, "citations", CITABLE)
     problems += _check_targets(given, "disputes", DISPUTABLE)
-    problems += _check_disputes(given)
+    problems += _check_disputes(given, failed)
     problems += _check_rounds(given)
     problems += _check_names(given)
     return Report.of(_in_reading_order(problems))

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import xlsxwriter
 
+from .cells import render_cell
 from .models import MODELS, Record
 from .schemas import columns
 
@@ -68,7 +69,7 @@ def workbook(tables: Mapping[str, Sequence[Record]], created: dt.datetime | None
                 elif column.datatype == "boolean":
                     sheet.write_boolean(i, j, bool(value))
                 else:
-                    cell = str(getattr(value, "value", value))
+                    cell = render_cell(value)
                     sheet.write_string(i, j, cell, text)
                     widths[j] = max(widths[j], min(len(cell), _WIDEST))
         for j, width in enumerate(widths):
