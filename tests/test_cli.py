@@ -478,3 +478,12 @@ def test_an_empty_table_lists_as_its_header(package_copy: Path) -> None:
     assert (code, out) == (0, signatories.read_text(encoding="utf-8"))
     code, out, _ = run("list", "signatories", "--format", "json", "--path", str(package_copy))
     assert (code, json.loads(out)) == (0, [])
+
+
+def test_disputes_as_json_nest_the_claims() -> None:
+    code, out, _ = run("disputes", "--format", "json")
+    assert code == 0
+    found = {d["dispute_id"]: d for d in json.loads(out)}
+    claims = found["round-4-dates"]["claims"]
+    assert {c["value"] for c in claims} == {"2017-05-03/2017-05-04", "2017-05-04/2017-05-05"}
+    assert found["round-4-dates"]["value_used"] == "2017-05-03/2017-05-04"

@@ -473,18 +473,28 @@ def list_command(table: str, path: Path | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--path", type=_Path(path_type=Path), help="A package to read instead of the shipped data."
-)
-def disputes(path: Path | None) -> None:
+@_PATH_OPTION
+@_FORMAT_OPTION
+def disputes(path: Path | None, fmt: str) -> None:
     """List the values the sources disagree on: the value used, why, and each claim
-    with its source.
+    with its source (as JSON: each dispute with its claims; as CSV: the claims).
 
     \b
     Example:
         astana-talks disputes
+        astana-talks disputes --format json
     """
     ds = _load(path)
+    if fmt == "json":
+        found = [
+            {**_cells(d), "claims": [_cells(c) for c in ds.claims_of(d.dispute_id)]}
+            for d in ds.disputes
+        ]
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        _emit(TABLES["claims"], ds.claims, "csv")
+        return
     for d in ds.disputes:
         _echo(f"{d.dispute_id}: {d.table_name} {d.record} {d.field}")
         _echo(f"  uses {d.value_used}: {d.reason}")

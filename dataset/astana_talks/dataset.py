@@ -41,6 +41,20 @@ class UnknownKeyError(LookupError):
     """No row has the key asked for; the message suggests the nearest one."""
 
 
+def _name_index(
+    own: Iterable[tuple[str, str]], others: Iterable[tuple[str, str]]
+) -> dict[str, str]:
+    """Folded name -> id: each row's id and own name first, then the further names (the
+    first to claim a folded name keeps it, as the validator's ambiguous-name rule says)."""
+    index: dict[str, str] = {}
+    for key, name in own:
+        index[normalize_name(key)] = key
+        index[normalize_name(name)] = key
+    for key, name in others:
+        index.setdefault(normalize_name(name), key)
+    return index
+
+
 def _unknown(what: str, key: object, candidates: Iterable[str]) -> UnknownKeyError:
     near = closest(str(key), candidates)
     hint = f"; did you mean {near!r}?" if near is not None else ""
@@ -102,23 +116,17 @@ class Dataset:
 
     @cached_property
     def _names(self) -> dict[str, str]:
-        index: dict[str, str] = {}
-        for actor in self.actors:
-            index[normalize_name(actor.actor_id)] = actor.actor_id
-            index[normalize_name(actor.name)] = actor.actor_id
-        for name in self.actor_names:
-            index.setdefault(normalize_name(name.name), name.actor_id)
-        return index
+        return _name_index(
+            ((a.actor_id, a.name) for a in self.actors),
+            ((n.actor_id, n.name) for n in self.actor_names),
+        )
 
     @cached_property
     def _place_names(self) -> dict[str, str]:
-        index: dict[str, str] = {}
-        for place in self.places:
-            index[normalize_name(place.place_id)] = place.place_id
-            index[normalize_name(place.name)] = place.place_id
-        for name in self.place_names:
-            index.setdefault(normalize_name(name.name), name.place_id)
-        return index
+        return _name_index(
+            ((p.place_id, p.name) for p in self.places),
+            ((n.place_id, n.name) for n in self.place_names),
+        )
 
     def round(self, number: int | str) -> Round:
         """The round numbered ``number`` (``21`` or ``"21"``); raises :class:`UnknownKeyError`."""
