@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,7 @@ import pytest
 import astana_talks
 from astana_talks import Dataset
 
-from .helpers import ARTICLE, ROOT
+from .helpers import ARTICLE, copy_package
 
 
 @pytest.fixture(scope="session")
@@ -24,8 +23,4 @@ def article() -> str:
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     """A writable copy of the canonical package, to break on purpose."""
-    target = tmp_path / "package"
-    target.mkdir()
-    shutil.copytree(ROOT / "data", target / "data")
-    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
-    return target
+    return copy_package(tmp_path / "package")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,3 +26,19 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def copy_package(target: Path) -> Path:
+    """A writable copy of the canonical package at ``target``, to break on purpose. Its
+    descriptor leaves out the files' sizes and hashes, as a contributor's edited copy
+    would (else every edit would also be a hash mismatch)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "data", target / "data")
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        resource.pop("bytes", None)
+        resource.pop("hash", None)
+    (target / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return target

@@ -255,3 +255,31 @@ def test_the_public_api_exports_what_it_returns() -> None:
         assert isinstance(getattr(astana_talks, name), type)
     assert not hasattr(astana_talks, "version")  # importlib.metadata's function is not ours
     assert not issubclass(astana_talks.UnreadableInputError, OSError)
+
+
+def test_load_of_the_shipped_data_needs_neither_pandas_pyarrow_nor_frictionless() -> None:
+    code = (
+        "import sys, astana_talks; ds = astana_talks.load(); assert len(ds.rounds) == 22; "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'frictionless') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_shipped_files_are_checked_against_their_hashes_and_a_change_is_validated(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from astana_talks import package
+    from astana_talks.generate import with_integrity
+
+    loading = importlib.import_module("astana_talks.load")
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    (package_copy / "datapackage.json").write_text(
+        json.dumps(with_integrity(descriptor, package_copy)), encoding="utf-8"
+    )
+    monkeypatch.setattr(package, "canonical_root", lambda: package_copy)
+    assert loading._shipped() == astana_talks.load(package_copy)  # hashes match: fast
+    replace_in(package_copy / "data" / "rounds.csv", ",held,", ",hled,")
+    assert loading._shipped() is None  # the file changed: load() validates it instead

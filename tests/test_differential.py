@@ -10,7 +10,6 @@ string-typed date column) are outside this test; the corpus covers them.
 from __future__ import annotations
 
 import csv
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import astana_talks
 from astana_talks.models import TABLES
 from astana_talks.schemas import Column, columns
 
-from .helpers import CELL_CODES, ROOT
+from .helpers import CELL_CODES, ROOT, copy_package
 
 #: Every table with rows to break (sources are left out: a broken source text_file or
 #: hash makes Frictionless and us report different follow-on problems, by design).
@@ -76,8 +75,7 @@ def test_frictionless_and_we_flag_the_same_cell(change: tuple[str, int, str, str
     table, line, column, value = change
     with tempfile.TemporaryDirectory() as folder:
         package = Path(folder)
-        shutil.copytree(ROOT / "data", package / "data")
-        shutil.copy(ROOT / "datapackage.json", package)
+        copy_package(package)
         rows = _rows(table)
         rows[line - 1][rows[0].index(column)] = value
         with (package / "data" / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -104,8 +102,7 @@ def _validate_both(
 
     with tempfile.TemporaryDirectory() as folder:
         package = Path(folder)
-        shutil.copytree(ROOT / "data", package / "data")
-        shutil.copy(ROOT / "datapackage.json", package)
+        copy_package(package)
         with (package / "data" / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerows(rows)
         ours = {(p.table or "", p.row or 0, p.code) for p in astana_talks.validate(package).errors}

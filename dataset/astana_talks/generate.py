@@ -7,6 +7,7 @@ test) fails when a committed file differs from what the models generate.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -79,6 +80,19 @@ def package_descriptor(sources: list[Source]) -> dict[str, Any]:
         ],
         "resources": [resource_descriptor(model) for model in MODELS],
     }
+
+
+def with_integrity(descriptor: dict[str, Any], root: Path) -> dict[str, Any]:
+    """``descriptor`` with each resource's ``bytes`` and SHA-256 ``hash`` of its file under
+    ``root``: ``load()`` of the shipped data checks them instead of validating again, and
+    the drift check fails when a data file changes without its descriptor."""
+    for resource in descriptor["resources"]:
+        path = root / resource["path"]
+        if path.is_file():
+            data = path.read_bytes()
+            resource["bytes"] = len(data)
+            resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    return descriptor
 
 
 def _constraints(column: Column) -> str:
@@ -285,7 +299,7 @@ def expected_files(root: Path) -> dict[Path, str]:
     files = {
         root / "schemas" / f"{model.table}.json": _json(table_schema(model)) for model in MODELS
     }
-    files[root / "datapackage.json"] = _json(package_descriptor(sources))
+    files[root / "datapackage.json"] = _json(with_integrity(package_descriptor(sources), root))
     files[root / CODEBOOK] = codebook(rows)
     files[root / "CITATION.cff"] = citation_cff(__version__)
     if (root / CORPUS).is_dir():

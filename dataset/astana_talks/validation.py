@@ -312,7 +312,8 @@ def _integrity(resource: Mapping[str, Any], data: bytes, file: str) -> list[Prob
                 f"the descriptor says {digest}",
                 file=file,
                 value=text,
-                hint="the file changed after the descriptor was written",
+                hint="the file changed after the descriptor was written: in a checkout, "
+                "python -m astana_talks.generate rewrites it",
             )
         )
     return problems
