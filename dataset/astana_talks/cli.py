@@ -145,8 +145,9 @@ def info(path: Path | None, fmt: str) -> None:
         _echo(f"  {r.round_number:>3}  {_when_and_where(r)}  {r.status}  [{_sources(ds, r)}]")
     if ds.meetings:
         _echo("Other meetings:")
+        width = max(len(m.meeting_id) for m in ds.meetings)
         for m in ds.meetings:
-            _echo(f"  {m.meeting_id}  {_when_and_where(m)}  {m.kind}  [{_sources(ds, m)}]")
+            _echo(f"  {m.meeting_id:<{width}}  {_when_and_where(m)}  {m.kind}  [{_sources(ds, m)}]")
 
 
 def _dates(r: Spanning) -> str:
@@ -163,7 +164,7 @@ def _dates(r: Spanning) -> str:
 
 
 def _when_and_where(r: Spanning) -> str:
-    return f"{_dates(r):<26}  {r.city or '(city not stated)'}"
+    return f"{_dates(r):<35}  {r.city or '(city not stated)':<17}"
 
 
 def _sources(ds: Dataset, r: Evidenced) -> str:
