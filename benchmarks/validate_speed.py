@@ -216,6 +216,30 @@ def make_contribution(folder: Path, rows: int) -> tuple[Path, list[Finding]]:
     return package, manifest
 
 
+def known_cascades(package: Path) -> set[Finding]:
+    """Follow-ons our validator reports today for the injected empty names (each is
+    already a required-value error): the empty name is still compared as a name and
+    as part of the key, so an empty name after the first of another actor is an
+    ambiguous-name, and a second empty name of the same actor a duplicate-key."""
+    file = "data/actor_names.csv"
+    found: set[Finding] = set()
+    first: str | None = None
+    actors: set[str] = set()
+    with (package / file).open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            if row["name"]:
+                continue
+            actor = row["actor_id"]
+            if first is None:
+                first = actor
+            elif actor != first:
+                found.add((file, line, "name", "ambiguous-name"))
+            if actor in actors:
+                found.add((file, line, "", "duplicate-key"))
+            actors.add(actor)
+    return found
+
+
 def our_findings(package: Path) -> set[Finding]:
     """What ``astana-talks validate --format json`` reports, as findings."""
     result = subprocess.run(
@@ -294,10 +318,17 @@ def main() -> int:
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as name:
             package, manifest = make_contribution(Path(name), size)
-            missing, extra = compare(our_findings(package), manifest)
+            found = our_findings(package)
+            missing, extra = compare(found, manifest)
+            cascades = known_cascades(package)
+            unexpected = extra - cascades
             print(f"== {size:,} rows ({len(manifest)} injected defects)")
             print(f"findings == manifest: {not missing and not extra}")
-            for label, items in (("missing", missing), ("extra", extra)):
+            print(
+                f"  missing: {len(missing)}; extra: {len(extra)}, of which known cascades: "
+                f"{len(extra & cascades)} (of {len(cascades)} predicted)"
+            )
+            for label, items in (("missing", missing), ("unexpected extra", unexpected)):
                 for item in sorted(items)[:20]:
                     print(f"  {label}: {item}")
                 if len(items) > 20:
