@@ -869,7 +869,7 @@ def _normalized(cells: pa.Array) -> pa.Array:
     return pc.if_else(plain, fast, slow)
 
 
-def _check_names(given: Contribution) -> Iterator[Problem]:
+def _check_names(given: Contribution, failed: Mapping[str, Mapping[str, Any]]) -> Iterator[Problem]:
     """A name (or actor id) must lead to one actor: rows giving it a second are reported.
 
     Names are folded as ``resolve_actor`` folds them; the first actor to claim a folded
@@ -898,6 +898,8 @@ def _check_names(given: Contribution) -> Iterator[Problem]:
     first_owner = owner[first[codes]]
     offset = len(key) - len(names)
     clash = owner[offset:] != first_owner[offset:]
+    # an empty or broken name is reported already (required-value, pattern): not again
+    clash &= ~failed.get("actor_names", {}).get("name", np.zeros(len(names), bool))
     for index in np.flatnonzero(clash):
         value = names.columns["name"][int(index)].as_py()
         yield Problem(
@@ -932,7 +934,7 @@ def check(given: Contribution) -> Report:
     problems += _check_targets(given, "disputes", DISPUTABLE)
     problems += _check_disputes(given, failed)
     problems += _check_rounds(given)
-    problems += _check_names(given)
+    problems += _check_names(given, failed)
     return Report.of(_in_reading_order(problems))
 
 
