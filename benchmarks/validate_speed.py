@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from astana_talks.generate import without_integrity
 from astana_talks.models import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,14 +77,19 @@ def copy_package(target: Path) -> Path:
     """The shipped package at ``target``, its descriptor without sizes and hashes."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "data", target / "data")
-    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        resource.pop("bytes", None)
-        resource.pop("hash", None)
+    descriptor = without_integrity(json.loads((ROOT / "datapackage.json").read_bytes()))
     (target / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return target
+
+
+#: Defects both tables get the same way: kind -> (field, value for row INDEX, code).
+_SHARED_DEFECTS = {
+    "unknown-actor": ("actor_id", "no-such-actor-{}", "foreign-key"),
+    "unknown-source": ("source_id", "no-such-source-{}", "foreign-key"),
+    "pattern-mismatch": ("actor_id", "Bad Id {}", "pattern-mismatch"),
+}
 
 
 def _defect(index: int, kinds: Sequence[tuple[str, int]]) -> str | None:
@@ -121,21 +127,16 @@ def actor_names(rows: int, manifest: list[Finding]) -> Iterator[dict[str, str]]:
         if kind == "not-in-vocabulary":
             row["usage"] = "nickname"
             manifest.append((file, line, "usage", kind))
-        elif kind == "unknown-actor":
-            row["actor_id"] = f"no-such-actor-{index}"
-            manifest.append((file, line, "actor_id", "foreign-key"))
-        elif kind == "unknown-source":
-            row["source_id"] = f"no-such-source-{index}"
-            manifest.append((file, line, "source_id", "foreign-key"))
+        elif kind in _SHARED_DEFECTS:
+            field, value, code = _SHARED_DEFECTS[kind]
+            row[field] = value.format(index)
+            manifest.append((file, line, field, code))
         elif kind == "required-value":
             row["name"] = ""
             manifest.append((file, line, "name", kind))
         elif kind == "duplicate-key":
             row["actor_id"], row["name"] = previous["actor_id"], previous["name"]
             manifest.append((file, line, "", kind))  # a row's key, not one field
-        elif kind == "pattern-mismatch":
-            row["actor_id"] = f"Bad Id {index}"
-            manifest.append((file, line, "actor_id", kind))
         previous = row
         yield row
 
@@ -183,21 +184,16 @@ def participants(rows: int, manifest: list[Finding]) -> Iterator[dict[str, str]]
         if kind == "not-in-vocabulary":
             row["attendance"] = "perhaps"
             manifest.append((file, line, "attendance", kind))
-        elif kind == "unknown-actor":
-            row["actor_id"] = f"no-such-actor-{index}"
-            manifest.append((file, line, "actor_id", "foreign-key"))
-        elif kind == "unknown-source":
-            row["source_id"] = f"no-such-source-{index}"
-            manifest.append((file, line, "source_id", "foreign-key"))
+        elif kind in _SHARED_DEFECTS:
+            field, value, code = _SHARED_DEFECTS[kind]
+            row[field] = value.format(index)
+            manifest.append((file, line, field, code))
         elif kind == "required-value":
             row["attendance"] = ""
             manifest.append((file, line, "attendance", kind))
         elif kind == "duplicate-key":
             row["actor_id"], row["role"] = previous["actor_id"], previous["role"]
             manifest.append((file, line, "", kind))
-        elif kind == "pattern-mismatch":
-            row["actor_id"] = f"Bad Id {index}"
-            manifest.append((file, line, "actor_id", kind))
         elif kind == "type-error":
             row["round_number"] = "x"
             manifest.append((file, line, "round_number", kind))
