@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from astana_talks.cells import parse_row, render_row, to_csv
-from astana_talks.checks import check_cells, check_rows
 from astana_talks.models import MODELS, Record
 from astana_talks.problems import Problem
 from astana_talks.reading import read_csv
 from astana_talks.schemas import Column, columns
+from astana_talks.table_checks import check_cells, check_rows
 
 from .test_dates import partial_dates
 
@@ -140,7 +140,7 @@ def test_a_value_breaking_a_rule_is_rejected_at_its_column(model: type[Record]) 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.table)
 def test_a_valid_generated_table_gives_no_errors(model: type[Record]) -> None:
-    from astana_talks.checks import check_duplicates
+    from astana_talks.table_checks import check_duplicates
 
     @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
     @given(st.lists(records(model), min_size=1, max_size=6, unique_by=lambda r: r.key()))

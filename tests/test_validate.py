@@ -213,8 +213,8 @@ def test_a_table_missing_columns_does_not_break_the_cross_table_rules(package_co
 def test_column_wise_name_folding_equals_resolve_actors(names: list[str]) -> None:
     import pyarrow as pa
 
+    from astana_talks.cross_checks import _normalized
     from astana_talks.names import normalize_name
-    from astana_talks.validation import _normalized
 
     cells = [n for n in names if not any("\ud800" <= c <= "\udfff" for c in n)]
     folded = _normalized(pa.array(cells, pa.string())).to_pylist()

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .checks import check_duplicates, joined
 from .problems import InvalidDataError, Report
 from .reading import CsvTable
+from .table_checks import check_duplicates, joined
 from .validation import Contribution, canonical, gather
 
 ChangeKind = Literal["added", "changed", "removed"]

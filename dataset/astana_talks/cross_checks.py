@@ -1,0 +1,540 @@
+"""Cross-table checks: references, quotes against their sources, citation and dispute
+targets, disputed values, the rounds' domain rules and ambiguous names.
+
+They work on sets of keys and on the distinct values of a column, never row by row
+over a large table; a cell already reported by the table checks is not reported again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .cells import INTEGER, Suggester, suggest
+from .inputs import Contribution, canonical
+from .models import QUOTE_WORDS, TABLES, Evidenced
+from .names import normalize_name
+from .problems import Problem
+from .reading import CsvTable
+from .table_checks import joined
+from .vocabularies import Role
+
+_STRAIGHT_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+CITABLE = tuple(t for t, m in TABLES.items() if issubclass(m, Evidenced) and t != "citations")
+"""The tables whose rows citations can cite."""
+DISPUTABLE = tuple(t for t in TABLES if t not in ("disputes", "claims"))
+"""The tables whose values disputes can be about."""
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@lru_cache(maxsize=64)
+def _normalised_forms(text: str) -> tuple[str, str, str]:
+    """A source text straightened, folded, and both: computed once per text, not once
+    per quote (a contribution may hold thousands of quotes of one long text)."""
+    straight = text.translate(_STRAIGHT_QUOTES)
+    return straight, _folded(text), _folded(straight)
+
+
+def _near_miss(quote: str, text: str) -> str | None:
+    """Which normalisation makes ``quote`` a substring of ``text``, if one does."""
+    straight, folded, both = _normalised_forms(text)
+    if quote.translate(_STRAIGHT_QUOTES) in straight:
+        return "straightening quote marks and apostrophes"
+    if _folded(quote) in folded:
+        return "folding whitespace"
+    if _folded(quote.translate(_STRAIGHT_QUOTES)) in both:
+        return "straightening quote marks and folding whitespace"
+    return None
+
+
+def _keys(tables: Iterable[CsvTable], table: str) -> pa.Array:
+    key = TABLES[table].primary_key
+    arrays = [joined(t, key) for t in tables if t.table == table and set(key) <= set(t.columns)]
+    return pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
+
+
+def _reference(given: Contribution, table: str) -> list[CsvTable]:
+    """The tables whose rows count for references into ``table``."""
+    found = [given.tables[table]] if table in given.tables else []
+    if not given.complete and table in canonical().tables:
+        found.append(canonical().tables[table])
+    return found
+
+
+def check_references(
+    given: Contribution, failed: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Problem]:
+    for table, t in given.tables.items():
+        for column, target in t.model.foreign_keys.items():
+            if column not in t.columns:
+                continue
+            known = _keys(_reference(given, target), target)
+            cells = t.columns[column]
+            dangling = pc.and_(pc.not_equal(cells, ""), pc.invert(pc.is_in(cells, value_set=known)))
+            mask = np.asarray(dangling.to_numpy(zero_copy_only=False), bool)
+            mask &= ~failed[table].get(column, np.zeros(len(t), bool))
+            if not mask.any():
+                continue
+            target_key = TABLES[target].primary_key[0]
+            hint = Suggester(pc.unique(known).to_pylist())
+            for index in np.flatnonzero(mask):
+                value = cells[int(index)].as_py()
+                where = (
+                    "the contribution or the canonical data"
+                    if not given.complete
+                    else "the package"
+                )
+                yield Problem(
+                    "foreign-key",
+                    f"no row of table {target} in {where} has {target_key} {value!r}",
+                    file=t.file,
+                    table=table,
+                    row=int(t.lines[index]),
+                    field=column,
+                    column=t.position(column),
+                    value=value,
+                    hint=hint(value),
+                )
+
+
+def source_texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
+    """The text of every source the contribution can cite, checked against its hash."""
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    if not given.complete:
+        texts.update(source_texts(canonical())[0])
+    sources = given.tables.get("sources")
+    if sources is None:
+        return texts, problems
+    pattern = re.compile(r"data/sources/[a-z0-9]+(-[a-z0-9]+)*\.txt")
+    roots = list(given.roots) + ([] if given.complete else list(canonical().roots))
+    read: dict[str, tuple[str, str]] = {}  # text file -> (SHA-256, text): many sources, one file
+    for line, cells in zip(sources.lines, sources.rows(), strict=True):
+        relative, digest = cells.get("text_file", ""), cells.get("text_sha256", "")
+        if not pattern.fullmatch(relative):
+            continue  # reported as a pattern mismatch; never read an unchecked path
+        if not digest:
+            continue  # a text without its hash: the row rule reports it
+        where: dict[str, Any] = {"file": sources.file, "table": "sources", "row": int(line)}
+        reader = next((r for r in roots if r.exists(relative)), None)
+        if reader is None:
+            problems.append(
+                Problem(
+                    "source-text-missing",
+                    f"{relative} is not in the contribution",
+                    field="text_file",
+                    column=sources.position("text_file"),
+                    value=relative,
+                    hint="add the source's text file, as published, beside the tables",
+                    **where,
+                )
+            )
+            continue
+        if relative not in read:
+            data = reader.read(relative)
+            read[relative] = (hashlib.sha256(data).hexdigest(), data.decode("utf-8", "replace"))
+        actual, text = read[relative]
+        if actual != digest:
+            problems.append(
+                Problem(
+                    "source-text-hash",
+                    f"{relative} has SHA-256 {actual}, the table says {digest}",
+                    field="text_sha256",
+                    column=sources.position("text_sha256"),
+                    value=digest,
+                    hint="restore the text, or update text_sha256 if the change is right",
+                    **where,
+                )
+            )
+            continue
+        texts[cells.get("source_id", "")] = text
+    return texts, problems
+
+
+def _quoted_only(given: Contribution) -> set[str]:
+    """The sources not shipped in full (no text_file): their quotes are checked for
+    length, not against a text."""
+    return {
+        row["source_id"]
+        for t in _reference(given, "sources")
+        for row in t.rows()
+        if not row.get("text_file") and row.get("source_id")
+    }
+
+
+def check_quotes(
+    given: Contribution, texts: Mapping[str, str], failed: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Problem]:
+    quoted_only = _quoted_only(given)
+    for table, t in given.tables.items():
+        if not issubclass(t.model, Evidenced) or not {"source_id", "quote"} <= set(t.columns):
+            continue
+        pairs = pc.binary_join_element_wise(t.columns["source_id"], t.columns["quote"], "\x1f")
+        verdicts: dict[str, str | None] = {}
+        for pair in pc.unique(pairs).to_pylist():
+            source_id, quote = pair.split("\x1f", 1)
+            text = texts.get(source_id)
+            if source_id in quoted_only and len(quote.split()) > QUOTE_WORDS:
+                verdicts[pair] = "quote-too-long"
+            elif not quote or text is None or quote in text:
+                verdicts[pair] = None
+            else:
+                verdicts[pair] = _near_miss(quote, text) or "quote-not-found"
+        flagged = [p for p, v in verdicts.items() if v is not None]
+        if not flagged:
+            continue
+        mask = np.asarray(
+            pc.is_in(pairs, value_set=pa.array(flagged)).to_numpy(zero_copy_only=False), bool
+        )
+        for column in ("source_id", "quote"):  # a quote that breaks its pattern is reported once
+            mask &= ~failed[table].get(column, np.zeros(len(t), bool))
+        for index in np.flatnonzero(mask):
+            pair = pairs[int(index)].as_py()
+            source_id, quote = pair.split("\x1f", 1)
+            where: dict[str, Any] = {
+                "file": t.file,
+                "table": table,
+                "row": int(t.lines[index]),
+                "field": "quote",
+                "column": t.position("quote"),
+                "value": quote,
+            }
+            if verdicts[pair] == "quote-too-long":
+                yield Problem(
+                    "quote-too-long",
+                    f"the quote of source {source_id!r} has {len(quote.split())} words; "
+                    f"the most for a source not shipped in full is {QUOTE_WORDS}",
+                    hint="keep only the words that carry the fact: a date, a name, a place",
+                    **where,
+                )
+            elif verdicts[pair] != "quote-not-found":
+                yield Problem(
+                    "quote-normalised-match",
+                    f"the quote matches source {source_id!r} only after {verdicts[pair]}",
+                    hint="copy the words from the source text exactly, curly quotes included",
+                    **where,
+                )
+            else:
+                yield Problem(
+                    "quote-not-found",
+                    f"the quote is not in the text of source {source_id!r}",
+                    hint="copy an exact passage of the source's text",
+                    **where,
+                )
+
+
+def check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> Iterator[Problem]:
+    """Each row of ``table`` (citations, disputes) names an existing row of another table."""
+    rows = given.tables.get(table)
+    if rows is None or not {"table_name", "record"} <= set(rows.columns):
+        return
+    names = rows.columns["table_name"].to_pylist()
+    records = rows.columns["record"].to_pylist()
+    keys: dict[str, set[str]] = {}
+    hints: dict[str, Suggester] = {}
+    what = "citations can cite" if table == "citations" else "disputes can be about"
+    for index, (target, record) in enumerate(zip(names, records, strict=True)):
+        where: dict[str, Any] = {"file": rows.file, "table": table, "row": int(rows.lines[index])}
+        if target not in allowed:
+            if target:
+                yield Problem(
+                    "citation-target",
+                    f"{target!r} is not a table that {what}",
+                    field="table_name",
+                    column=rows.position("table_name"),
+                    value=target,
+                    hint=suggest(target, allowed),
+                    **where,
+                )
+            continue
+        if target not in keys:
+            keys[target] = set(_keys(_reference(given, target), target).to_pylist())
+            hints[target] = Suggester(keys[target])
+        if record and record not in keys[target]:
+            yield Problem(
+                "citation-target",
+                f"table {target} has no row with key {record!r}",
+                field="record",
+                column=rows.position("record"),
+                value=record,
+                hint=hints[target](record),
+                **where,
+            )
+
+
+Located = tuple[CsvTable, int, dict[str, str]]
+"""A row, the table it is read from and its index there."""
+
+
+def _current_values(given: Contribution, table: str) -> dict[str, Located]:
+    """The rows of ``table`` after the contribution, by their key as citations write it,
+    with the table and index each comes from (the contribution's first)."""
+    key = TABLES[table].primary_key
+    rows: dict[str, Located] = {}
+    for t in _reference(given, table):
+        for index, row in enumerate(t.rows()):
+            rows.setdefault("/".join(row.get(k, "") for k in key), (t, index, row))
+    return rows
+
+
+def check_disputes(
+    given: Contribution, failed: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Problem]:
+    """A dispute's value_used is what its row holds, and at least two sources make
+    claims in it, one of them giving the value used. The shipped disputes are checked
+    too when a contribution changes a disputed row or the claims: the problem is then
+    reported where the contribution made it."""
+    every = given.tables.get("disputes")
+    contributed = every is not None
+    if every is None and set(given.tables) & {"claims", *DISPUTABLE}:
+        every = _effective_table(given, "disputes")
+    columns = {"dispute_id", "table_name", "record", "field", "value_used"}
+    if every is None or not columns <= set(every.columns):
+        return
+    claims = _effective_table(given, "claims")
+    said: dict[str, list[tuple[str, str]]] = {}
+    if claims is not None and {"dispute_id", "source_id", "value"} <= set(claims.columns):
+        for row in claims.rows():
+            said.setdefault(row["dispute_id"], []).append((row["source_id"], row["value"]))
+    current: dict[str, dict[str, Located]] = {}
+    for line, row in zip(every.lines, every.rows(), strict=True):
+        where: dict[str, Any] = {"file": every.file, "table": "disputes", "row": int(line)}
+        table, fields = row["table_name"], row["field"].split()
+        if table in DISPUTABLE and fields:
+            if table not in current:
+                current[table] = _current_values(given, table)
+            unknown = [f for f in fields if f not in TABLES[table].model_fields]
+            if unknown and contributed:
+                yield Problem(
+                    "dispute-value",
+                    f"table {table} has no column {', '.join(unknown)}",
+                    field="field",
+                    column=every.position("field"),
+                    value=row["field"],
+                    hint=suggest(unknown[0], list(TABLES[table].columns())),
+                    **where,
+                )
+            elif not unknown and row["record"] in current[table]:
+                t, index, target = current[table][row["record"]]
+                holds = "/".join(target.get(f, "") for f in fields)
+                theirs = t is given.tables.get(table)  # the row is the contribution's
+                broken = failed.get(table, {}) if theirs else {}
+                if any(f in broken and broken[f][index] for f in fields):
+                    holds = row["value_used"]  # a cell already reported: not twice
+                if holds != row["value_used"] and contributed:
+                    yield Problem(
+                        "dispute-value",
+                        f"value_used is {row['value_used']!r} but {table} {row['record']} "
+                        f"holds {holds!r}",
+                        field="value_used",
+                        column=every.position("value_used"),
+                        value=row["value_used"],
+                        hint="write the row's value(s), joined by '/' for several columns",
+                        **where,
+                    )
+                elif holds != row["value_used"] and theirs:
+                    yield Problem(
+                        "disputed-value-changed",
+                        f"{' '.join(fields)} of this row is disputed ({row['dispute_id']}): "
+                        f"the dataset uses {row['value_used']!r}, this row gives {holds!r}",
+                        file=t.file,
+                        table=table,
+                        row=int(t.lines[index]),
+                        field=fields[0],
+                        column=t.position(fields[0]),
+                        value=holds,
+                        hint="if the new value is right, update the dispute's value_used and "
+                        "reason, and add a claims row with its source",
+                    )
+        found = said.get(row["dispute_id"], [])
+        sources = {source for source, _ in found}
+        used = row["value_used"] in {value for _, value in found}
+        if (len(sources) < 2 or not used) and (contributed or "claims" in given.tables):
+            place = (
+                where if contributed else {"file": given.tables["claims"].file, "table": "claims"}
+            )
+            yield Problem(
+                "dispute-claims",
+                f"dispute {row['dispute_id']!r} has claims from {len(sources)} source(s)"
+                + ("" if used else f", none of them giving the value used {row['value_used']!r}"),
+                field="dispute_id",
+                column=(every if contributed else given.tables["claims"]).position("dispute_id"),
+                value=row["dispute_id"],
+                hint="add a claims row for each source, with the value it gives",
+                **place,
+            )
+
+
+def _effective_table(given: Contribution, table: str) -> CsvTable | None:
+    """``table`` as it would be after the contribution: a given table replaces the
+    canonical one (for rules that count rows, unlike references)."""
+    found = given.tables.get(table)
+    if found is None and not given.complete:
+        found = canonical().tables.get(table)
+    return found
+
+
+def _effective(given: Contribution, table: str) -> list[dict[str, str]]:
+    found = _effective_table(given, table)
+    return found.rows() if found is not None else []
+
+
+def _is_number(text: str) -> bool:
+    """A round number in canonical form (``str.isdigit`` also takes ``²`` and ``٢``)."""
+    return INTEGER.fullmatch(text) is not None
+
+
+def check_rounds(given: Contribution) -> Iterator[Problem]:
+    """Domain rules: each round's host participates, three guarantors, no gap in numbers."""
+    rounds = given.tables.get("rounds")
+    participants = given.tables.get("participants")
+    if participants is not None and not {"round_number", "actor_id", "role"} <= set(
+        participants.columns
+    ):
+        return
+    if rounds is not None and not {"round_number", "host"} <= set(rounds.columns):
+        return
+    every = _effective(given, "participants") if (participants or rounds) else []
+    roles = {r.value for r in Role}
+    hosts = {  # a row whose role is misspelt (reported already) may be the host's
+        (p["round_number"], p["actor_id"])
+        for p in every
+        if p["role"] == "host" or p["role"] not in roles
+    }
+    guarantors = Counter(p["round_number"] for p in every if p["role"] == "guarantor")
+    if rounds is not None:
+        for line, cells in zip(rounds.lines, rounds.rows(), strict=True):
+            where: dict[str, Any] = {"file": rounds.file, "table": "rounds", "row": int(line)}
+            number, host = cells["round_number"], cells["host"]
+            if host and _is_number(number) and (number, host) not in hosts:
+                yield Problem(
+                    "host-not-participant",
+                    f"round {number}'s host {host!r} has no participant row with role 'host'",
+                    field="host",
+                    column=rounds.position("host"),
+                    value=host,
+                    hint="add a participants row for the host",
+                    **where,
+                )
+    counted: dict[str, tuple[CsvTable, int]] = {}
+    for t in (rounds, participants):
+        if t is not None:
+            for line, number in zip(t.lines, t.columns["round_number"].to_pylist(), strict=True):
+                if _is_number(number):  # others are a type-error already
+                    counted.setdefault(number, (t, int(line)))
+    existing = {
+        r["round_number"] for r in _effective(given, "rounds")
+    }  # others: a foreign-key error
+    for number, (t, line) in counted.items():
+        if number in existing and guarantors[number] != 3:
+            yield Problem(
+                "round-guarantors",
+                f"round {number} lists {guarantors[number]} guarantor(s), not three",
+                file=t.file,
+                table=t.table,
+                row=line,
+                field="round_number",
+                column=t.position("round_number"),
+                value=number,
+                hint="the Astana format has three guarantors: Türkiye, Russia and Iran",
+            )
+    if rounds is not None:
+        numbers = sorted(
+            {
+                int(r["round_number"])
+                for r in _effective(given, "rounds")
+                if _is_number(r["round_number"])
+            }
+        )
+        missing = {b: a for a, b in pairwise(numbers) if b - a > 1}
+        for line, number in zip(
+            rounds.lines, rounds.columns["round_number"].to_pylist(), strict=True
+        ):
+            if _is_number(number) and int(number) in missing:
+                before = missing[int(number)]
+                yield Problem(
+                    "round-gap",
+                    f"no round between {before} and {number}",
+                    file=rounds.file,
+                    table="rounds",
+                    row=int(line),
+                    field="round_number",
+                    column=rounds.position("round_number"),
+                    value=number,
+                    hint="add the missing rounds, or check the numbering",
+                )
+
+
+def _normalized(cells: pa.Array) -> pa.Array:
+    """:func:`names.normalize_name` of every cell: column-wise for plain ASCII without
+    dots (where it is exactly lowercase, drop apostrophes, punctuation to spaces, drop a
+    leading "the"), by the Python function for the other distinct values."""
+    plain = pc.and_(pc.string_is_ascii(cells), pc.invert(pc.match_substring(cells, ".")))
+    fast = pc.replace_substring_regex(pc.utf8_lower(cells), "['`]", "")
+    fast = pc.utf8_trim(pc.replace_substring_regex(fast, "[^0-9a-z]+", " "), " ")
+    fast = pc.replace_substring_regex(fast, "^the ", "")
+    others = pc.unique(pc.filter(cells, pc.invert(plain)))
+    if not len(others):
+        return fast
+    folded = pa.array([normalize_name(v) for v in others.to_pylist()], pa.string())
+    slow = pc.take(folded, pc.index_in(cells, value_set=others))
+    return pc.if_else(plain, fast, slow)
+
+
+def check_names(given: Contribution, failed: Mapping[str, Mapping[str, Any]]) -> Iterator[Problem]:
+    """A name (or actor id) must lead to one actor: rows giving it a second are reported.
+
+    Names are folded as ``resolve_actor`` folds them; the first actor to claim a folded
+    name (actors' ids and names first, then actor_names in order) owns it.
+    """
+    names = given.tables.get("actor_names")
+    if names is None or not {"actor_id", "name"} <= set(names.columns):
+        return
+    actors = _effective_table(given, "actors")
+    claims: list[pa.Array] = []
+    owners: list[pa.Array] = []
+    if actors is not None:
+        ids, labels = actors.column("actor_id"), actors.column("name")
+        order = np.empty(2 * len(actors), np.int64)  # each actor's id, then its name
+        order[0::2] = np.arange(len(actors))
+        order[1::2] = len(actors) + np.arange(len(actors))
+        both = pa.concat_arrays([_normalized(ids), _normalized(labels)])
+        claims.append(pc.take(both, pa.array(order)))
+        owners.append(pc.take(pa.concat_arrays([ids, ids]), pa.array(order)))
+    claims.append(_normalized(names.columns["name"]))
+    owners.append(names.columns["actor_id"])
+    key = pa.concat_arrays(claims)
+    owner = np.asarray(pa.concat_arrays(owners).to_numpy(zero_copy_only=False), dtype=object)
+    codes = np.asarray(pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False), np.int64)
+    _, first = np.unique(codes, return_index=True)
+    first_owner = owner[first[codes]]
+    offset = len(key) - len(names)
+    clash = owner[offset:] != first_owner[offset:]
+    # an empty or broken name is reported already (required-value, pattern): not again
+    clash &= ~failed.get("actor_names", {}).get("name", np.zeros(len(names), bool))
+    for index in np.flatnonzero(clash):
+        value = names.columns["name"][int(index)].as_py()
+        yield Problem(
+            "ambiguous-name",
+            f"{value!r} already names {first_owner[offset + index]!r}; "
+            f"it cannot also name {owner[offset + index]!r}",
+            file=names.file,
+            table="actor_names",
+            row=int(names.lines[index]),
+            field="name",
+            column=names.position("name"),
+            value=value,
+            hint="a name must resolve to one actor; drop it or make it more specific",
+        )
