@@ -163,13 +163,40 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
     return problems
 
 
+def _without_integrity(descriptor: Mapping[str, Any]) -> dict[str, Any]:
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return dict(descriptor)
+    return {
+        **descriptor,
+        "resources": [
+            {k: v for k, v in r.items() if k not in ("bytes", "hash")} if isinstance(r, dict) else r
+            for r in resources
+        ],
+    }
+
+
+def _is_the_datasets(descriptor: Mapping[str, Any]) -> bool:
+    """True when ``descriptor`` is the dataset's own but for its files' sizes and hashes
+    (integers and text, checked against the files as they are read)."""
+    for resource in descriptor.get("resources") or []:
+        if not isinstance(resource, dict):
+            return False
+        size, digest = resource.get("bytes", 0), resource.get("hash", "")
+        if type(size) is not int or size < 0 or not isinstance(digest, str):
+            return False
+    return _without_integrity(descriptor) == _without_integrity(_dataset_descriptor())
+
+
 def descriptor_problems(source: PackageSource) -> list[Problem]:
     """The Data Package standard's rules for the descriptor, checked by Frictionless,
     and the descriptor's agreement with the dataset's."""
-    from frictionless import Package
-
     file = f"{source.label}/datapackage.json"
     ours = _against_the_dataset(source)
+    if _is_the_datasets(source.descriptor or {}):
+        return ours  # the dataset's descriptor meets the standard (CI has Frictionless check it)
+    from frictionless import Package
+
     descriptor = dict(source.descriptor or {})
     resources = descriptor.get("resources", [])
     # Frictionless checks the dataset's tables only: thousands of unknown resources

@@ -11,9 +11,10 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -23,10 +24,14 @@ from .cells import INTEGER, Suggester, suggest
 from .inputs import Contribution, canonical
 from .models import QUOTE_WORDS, TABLES, Evidenced
 from .names import normalize_name
+from .occurrences import first_occurrences
 from .problems import Problem
-from .reading import CsvTable
+from .reading import Cells, CsvTable, _mask
 from .table_checks import joined
 from .vocabularies import Role
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 _STRAIGHT_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 CITABLE = tuple(t for t, m in TABLES.items() if issubclass(m, Evidenced) and t != "citations")
@@ -61,7 +66,7 @@ def _near_miss(quote: str, text: str) -> str | None:
 
 def _keys(tables: Iterable[CsvTable], table: str) -> pa.Array:
     key = TABLES[table].primary_key
-    arrays = [joined(t, key) for t in tables if t.table == table and set(key) <= set(t.columns)]
+    arrays = [joined(t, key) for t in tables if t.table == table and set(key) <= set(t.cells)]
     return pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
 
 
@@ -78,19 +83,22 @@ def check_references(
 ) -> Iterator[Problem]:
     for table, t in given.tables.items():
         for column, target in t.model.foreign_keys.items():
-            if column not in t.columns:
+            if column not in t.cells:
                 continue
             known = _keys(_reference(given, target), target)
-            cells = t.columns[column]
-            dangling = pc.and_(pc.not_equal(cells, ""), pc.invert(pc.is_in(cells, value_set=known)))
-            mask = np.asarray(dangling.to_numpy(zero_copy_only=False), bool)
+            cells = t.cells[column].encoded()  # each distinct value looked up once
+            values = cells.values
+            dangling = pc.and_(
+                pc.not_equal(values, ""), pc.invert(pc.is_in(values, value_set=known))
+            )
+            mask = cells.rows(_mask(dangling))
             mask &= ~failed[table].get(column, np.zeros(len(t), bool))
             if not mask.any():
                 continue
             target_key = TABLES[target].primary_key[0]
             hint = Suggester(pc.unique(known).to_pylist())
-            for index in np.flatnonzero(mask):
-                value = cells[int(index)].as_py()
+            for index in np.flatnonzero(mask).tolist():
+                value = cells.at(index)
                 where = (
                     "the contribution or the canonical data"
                     if not given.complete
@@ -177,32 +185,39 @@ def _quoted_only(given: Contribution) -> set[str]:
 def check_quotes(
     given: Contribution, texts: Mapping[str, str], failed: Mapping[str, Mapping[str, Any]]
 ) -> Iterator[Problem]:
+    """A quote of a source shipped in full is in its text; a quote of any other source
+    has at most :data:`QUOTE_WORDS` words. Sources are looked up once per distinct id;
+    words are counted only in quotes long enough to have too many."""
     quoted_only = _quoted_only(given)
     for table, t in given.tables.items():
-        if not issubclass(t.model, Evidenced) or not {"source_id", "quote"} <= set(t.columns):
+        if not issubclass(t.model, Evidenced) or not {"source_id", "quote"} <= set(t.cells):
             continue
-        pairs = pc.binary_join_element_wise(t.columns["source_id"], t.columns["quote"], "\x1f")
-        verdicts: dict[str, str | None] = {}
-        for pair in pc.unique(pairs).to_pylist():
-            source_id, quote = pair.split("\x1f", 1)
-            text = texts.get(source_id)
-            if source_id in quoted_only and len(quote.split()) > QUOTE_WORDS:
-                verdicts[pair] = "quote-too-long"
-            elif not quote or text is None or quote in text:
-                verdicts[pair] = None
-            else:
-                verdicts[pair] = _near_miss(quote, text) or "quote-not-found"
-        flagged = [p for p, v in verdicts.items() if v is not None]
-        if not flagged:
-            continue
-        mask = np.asarray(
-            pc.is_in(pairs, value_set=pa.array(flagged)).to_numpy(zero_copy_only=False), bool
-        )
-        for column in ("source_id", "quote"):  # a quote that breaks its pattern is reported once
-            mask &= ~failed[table].get(column, np.zeros(len(t), bool))
-        for index in np.flatnonzero(mask):
-            pair = pairs[int(index)].as_py()
-            source_id, quote = pair.split("\x1f", 1)
+        ids = t.cells["source_id"].encoded()
+        quotes = t.cells["quote"]
+        distinct = ids.values.to_pylist()
+        short_only = ids.rows(np.array([v in quoted_only for v in distinct], bool))
+        in_full = ids.rows(np.array([v in texts for v in distinct], bool))
+        long = _mask(pc.greater(pc.utf8_length(quotes.values), 2 * QUOTE_WORDS))
+        candidates = short_only & quotes.rows(long)
+        checked = in_full & ~short_only
+        usable = ~failed[table].get("source_id", np.zeros(len(t), bool))
+        usable &= ~failed[table].get("quote", np.zeros(len(t), bool))
+        verdicts: dict[tuple[str, str], str | None] = {}
+        for index in np.flatnonzero((candidates | checked) & usable).tolist():
+            source_id, quote = ids.at(index), quotes.at(index)
+            pair = (source_id, quote)
+            if pair not in verdicts:
+                text = texts.get(source_id)
+                if source_id in quoted_only:
+                    too_long = len(quote.split()) > QUOTE_WORDS
+                    verdicts[pair] = "quote-too-long" if too_long else None
+                elif not quote or text is None or quote in text:
+                    verdicts[pair] = None
+                else:
+                    verdicts[pair] = _near_miss(quote, text) or "quote-not-found"
+            verdict = verdicts[pair]
+            if verdict is None:
+                continue
             where: dict[str, Any] = {
                 "file": t.file,
                 "table": table,
@@ -211,7 +226,7 @@ def check_quotes(
                 "column": t.position("quote"),
                 "value": quote,
             }
-            if verdicts[pair] == "quote-too-long":
+            if verdict == "quote-too-long":
                 yield Problem(
                     "quote-too-long",
                     f"the quote of source {source_id!r} has {len(quote.split())} words; "
@@ -219,10 +234,10 @@ def check_quotes(
                     hint="keep only the words that carry the fact: a date, a name, a place",
                     **where,
                 )
-            elif verdicts[pair] != "quote-not-found":
+            elif verdict != "quote-not-found":
                 yield Problem(
                     "quote-normalised-match",
-                    f"the quote matches source {source_id!r} only after {verdicts[pair]}",
+                    f"the quote matches source {source_id!r} only after {verdict}",
                     hint="copy the words from the source text exactly, curly quotes included",
                     **where,
                 )
@@ -238,10 +253,10 @@ def check_quotes(
 def check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> Iterator[Problem]:
     """Each row of ``table`` (citations, disputes) names an existing row of another table."""
     rows = given.tables.get(table)
-    if rows is None or not {"table_name", "record"} <= set(rows.columns):
+    if rows is None or not {"table_name", "record"} <= set(rows.cells):
         return
-    names = rows.columns["table_name"].to_pylist()
-    records = rows.columns["record"].to_pylist()
+    names = rows.column("table_name").to_pylist()
+    records = rows.column("record").to_pylist()
     keys: dict[str, set[str]] = {}
     hints: dict[str, Suggester] = {}
     what = "citations can cite" if table == "citations" else "disputes can be about"
@@ -301,11 +316,11 @@ def check_disputes(
     if every is None and set(given.tables) & {"claims", *DISPUTABLE}:
         every = _effective_table(given, "disputes")
     columns = {"dispute_id", "table_name", "record", "field", "value_used"}
-    if every is None or not columns <= set(every.columns):
+    if every is None or not columns <= set(every.cells):
         return
     claims = _effective_table(given, "claims")
     said: dict[str, list[tuple[str, str]]] = {}
-    if claims is not None and {"dispute_id", "source_id", "value"} <= set(claims.columns):
+    if claims is not None and {"dispute_id", "source_id", "value"} <= set(claims.cells):
         for row in claims.rows():
             said.setdefault(row["dispute_id"], []).append((row["source_id"], row["value"]))
     current: dict[str, dict[str, Located]] = {}
@@ -401,10 +416,10 @@ def check_rounds(given: Contribution) -> Iterator[Problem]:
     rounds = given.tables.get("rounds")
     participants = given.tables.get("participants")
     if participants is not None and not {"round_number", "actor_id", "role"} <= set(
-        participants.columns
+        participants.cells
     ):
         return
-    if rounds is not None and not {"round_number", "host"} <= set(rounds.columns):
+    if rounds is not None and not {"round_number", "host"} <= set(rounds.cells):
         return
     every = _effective(given, "participants") if (participants or rounds) else []
     roles = {r.value for r in Role}
@@ -431,7 +446,7 @@ def check_rounds(given: Contribution) -> Iterator[Problem]:
     counted: dict[str, tuple[CsvTable, int]] = {}
     for t in (rounds, participants):
         if t is not None:
-            for line, number in zip(t.lines, t.columns["round_number"].to_pylist(), strict=True):
+            for line, number in zip(t.lines, t.column("round_number").to_pylist(), strict=True):
                 if _is_number(number):  # others are a type-error already
                     counted.setdefault(number, (t, int(line)))
     existing = {
@@ -460,7 +475,7 @@ def check_rounds(given: Contribution) -> Iterator[Problem]:
         )
         missing = {b: a for a, b in pairwise(numbers) if b - a > 1}
         for line, number in zip(
-            rounds.lines, rounds.columns["round_number"].to_pylist(), strict=True
+            rounds.lines, rounds.column("round_number").to_pylist(), strict=True
         ):
             if _is_number(number) and int(number) in missing:
                 before = missing[int(number)]
@@ -477,59 +492,102 @@ def check_rounds(given: Contribution) -> Iterator[Problem]:
                 )
 
 
-def _normalized(cells: pa.Array) -> pa.Array:
+#: A name already folded: lowercase ASCII words separated by single spaces.
+_FOLDED = "^[0-9a-z]+( [0-9a-z]+)*$"
+
+
+def _normalized(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
     """:func:`names.normalize_name` of every cell: column-wise for plain ASCII without
     dots (where it is exactly lowercase, drop apostrophes, punctuation to spaces, drop a
-    leading "the"), by the Python function for the other distinct values."""
-    plain = pc.and_(pc.string_is_ascii(cells), pc.invert(pc.match_substring(cells, ".")))
-    fast = pc.replace_substring_regex(pc.utf8_lower(cells), "['`]", "")
+    leading "the"), by the Python function for the other distinct values. Cells already
+    folded once lowercased (most names) skip the replacements."""
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    lower = pc.utf8_lower(cells)
+    done = _mask(pc.match_substring_regex(lower, _FOLDED)) & ~_mask(pc.starts_with(lower, "the "))
+    if done.all():
+        return lower
+    rest = np.flatnonzero(~done)
+    sub = cells.take(pa.array(rest))
+    plain = pc.and_(pc.string_is_ascii(sub), pc.invert(pc.match_substring(sub, ".")))
+    fast = pc.replace_substring_regex(pc.utf8_lower(sub), "['`]", "")
     fast = pc.utf8_trim(pc.replace_substring_regex(fast, "[^0-9a-z]+", " "), " ")
     fast = pc.replace_substring_regex(fast, "^the ", "")
-    others = pc.unique(pc.filter(cells, pc.invert(plain)))
-    if not len(others):
-        return fast
-    folded = pa.array([normalize_name(v) for v in others.to_pylist()], pa.string())
-    slow = pc.take(folded, pc.index_in(cells, value_set=others))
-    return pc.if_else(plain, fast, slow)
+    others = pc.unique(pc.filter(sub, pc.invert(plain)))
+    if len(others):
+        folded = pa.array([normalize_name(v) for v in others.to_pylist()], pa.string())
+        slow = pc.take(folded, pc.index_in(sub, value_set=others))
+        fast = pc.if_else(plain, fast, slow)
+    return pc.replace_with_mask(lower, pa.array(~done), fast)
 
 
-def check_names(given: Contribution, failed: Mapping[str, Mapping[str, Any]]) -> Iterator[Problem]:
+@dataclass(frozen=True)
+class ClaimedNames:
+    """Who claims each folded name: the actors' ids and names first, then the rows of
+    actor_names in order; ``first`` is, for every claim, the first claim of its name."""
+
+    names: CsvTable
+    owner: NDArray[np.int64]
+    first: NDArray[np.int64]
+    owners: list[str]
+    offset: int
+
+
+def claimed_names(given: Contribution) -> ClaimedNames | None:
+    """Fold every name as ``resolve_actor`` folds it and find each one's first claim
+    (the costly half of :func:`check_names`, independent of the other checks)."""
+    names = given.tables.get("actor_names")
+    if names is None or not {"actor_id", "name"} <= set(names.cells):
+        return None
+    owners = names.cells["actor_id"].encoded()
+    owner_of = {value: code for code, value in enumerate(owners.values.to_pylist())}
+    claimed: list[str] = []  # each actor's id, then its name
+    claimants: list[int] = []
+    actors = _effective_table(given, "actors")
+    if actors is not None:
+        for actor_id, label in zip(
+            actors.column("actor_id").to_pylist(), actors.column("name").to_pylist(), strict=True
+        ):
+            code = owner_of.setdefault(actor_id, len(owner_of))
+            claimed += [actor_id, label]
+            claimants += [code, code]
+    head = _normalized(pa.array(claimed, pa.string()))
+    keys = pa.chunked_array([head, _normalized(names.cells["name"].values)], pa.string())
+    assert owners.codes is not None
+    owner = np.concatenate([np.array(claimants, np.int64), owners.codes.astype(np.int64)])
+    first = first_occurrences([Cells(keys)])
+    return ClaimedNames(names, owner, first, list(owner_of), len(head))
+
+
+def check_names(
+    given: Contribution,
+    failed: Mapping[str, Mapping[str, Any]],
+    claims: ClaimedNames | None = None,
+) -> Iterator[Problem]:
     """A name (or actor id) must lead to one actor: rows giving it a second are reported.
 
     Names are folded as ``resolve_actor`` folds them; the first actor to claim a folded
     name (actors' ids and names first, then actor_names in order) owns it.
     """
-    names = given.tables.get("actor_names")
-    if names is None or not {"actor_id", "name"} <= set(names.columns):
+    claims = claims if claims is not None else claimed_names(given)
+    if claims is None:
         return
-    actors = _effective_table(given, "actors")
-    claims: list[pa.Array] = []
-    owners: list[pa.Array] = []
-    if actors is not None:
-        ids, labels = actors.column("actor_id"), actors.column("name")
-        order = np.empty(2 * len(actors), np.int64)  # each actor's id, then its name
-        order[0::2] = np.arange(len(actors))
-        order[1::2] = len(actors) + np.arange(len(actors))
-        both = pa.concat_arrays([_normalized(ids), _normalized(labels)])
-        claims.append(pc.take(both, pa.array(order)))
-        owners.append(pc.take(pa.concat_arrays([ids, ids]), pa.array(order)))
-    claims.append(_normalized(names.columns["name"]))
-    owners.append(names.columns["actor_id"])
-    key = pa.concat_arrays(claims)
-    owner = np.asarray(pa.concat_arrays(owners).to_numpy(zero_copy_only=False), dtype=object)
-    codes = np.asarray(pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False), np.int64)
-    _, first = np.unique(codes, return_index=True)
-    first_owner = owner[first[codes]]
-    offset = len(key) - len(names)
-    clash = owner[offset:] != first_owner[offset:]
+    names, owner, first, offset, who = (
+        claims.names,
+        claims.owner,
+        claims.first,
+        claims.offset,
+        claims.owners,
+    )
+    clash = owner[offset:] != owner[first[offset:]]
     # an empty or broken name is reported already (required-value, pattern): not again
     clash &= ~failed.get("actor_names", {}).get("name", np.zeros(len(names), bool))
-    for index in np.flatnonzero(clash):
-        value = names.columns["name"][int(index)].as_py()
+    for index in np.flatnonzero(clash).tolist():
+        value = names.cells["name"].at(index)
         yield Problem(
             "ambiguous-name",
-            f"{value!r} already names {first_owner[offset + index]!r}; "
-            f"it cannot also name {owner[offset + index]!r}",
+            f"{value!r} already names {who[owner[first[offset + index]]]!r}; "
+            f"it cannot also name {who[owner[offset + index]]!r}",
             file=names.file,
             table="actor_names",
             row=int(names.lines[index]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,11 +22,61 @@ import pyarrow.csv as pacsv
 from .cells import Suggester
 from .models import Record
 from .problems import Problem
+from .schemas import Column, columns
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    Mask = NDArray[np.bool_]
+
 BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The text cells of one column: every row's value, or (for a column whose values
+    repeat, such as an id or a vocabulary) the distinct values and each row's code.
+
+    Element-wise rules run on :attr:`values` and reach the rows through :meth:`rows`:
+    a column of a million rows naming 59 actors is checked 59 times, not a million.
+    """
+
+    values: pa.Array | pa.ChunkedArray
+    codes: NDArray[np.int32] | None = None
+
+    def __len__(self) -> int:
+        return len(self.codes) if self.codes is not None else len(self.values)
+
+    def rows(self, mask: Mask) -> Mask:
+        """A mask over :attr:`values` as a mask over the rows."""
+        return mask if self.codes is None else mask[self.codes]
+
+    def at(self, index: int) -> str:
+        """The cell of row ``index``."""
+        position = index if self.codes is None else int(self.codes[index])
+        return str(self.values[position].as_py())
+
+    def plain(self) -> pa.Array:
+        """Every row's cell, in row order."""
+        if self.codes is None:
+            if isinstance(self.values, pa.ChunkedArray):
+                return self.values.combine_chunks()
+            return self.values
+        return self.values.take(pa.array(self.codes))
+
+    def filter(self, keep: Mask) -> Cells:
+        """The cells of the rows ``keep`` marks."""
+        if self.codes is not None:
+            return Cells(self.values, self.codes[keep])
+        return Cells(self.values.filter(pa.array(keep)))
+
+    def encoded(self) -> Cells:
+        """The same cells as distinct values and codes."""
+        if self.codes is not None:
+            return self
+        encoded = pc.dictionary_encode(self.values)
+        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int32)
+        return Cells(encoded.dictionary, codes)
 
 
 @dataclass(frozen=True)
@@ -36,11 +86,12 @@ class CsvTable:
     model: type[Record]
     file: str
     header: tuple[str, ...]
-    columns: dict[str, pa.Array]
+    cells: dict[str, Cells]
     lines: NDArray[np.int64]
     problems: tuple[Problem, ...] = ()
     readable: bool = True
     """False when the file could not be parsed at all (no rows to check)."""
+    _plain: dict[str, pa.Array] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def table(self) -> str:
@@ -49,16 +100,23 @@ class CsvTable:
     def __len__(self) -> int:
         return len(self.lines)
 
+    @property
+    def columns(self) -> dict[str, pa.Array]:
+        """Every column of the file that is a column of the table, row by row."""
+        return {name: self.column(name) for name in self.cells}
+
     def position(self, name: str) -> int | None:
         """The 1-based position of column ``name`` in the file's header."""
         return self.header.index(name) + 1 if name in self.header else None
 
     def column(self, name: str) -> pa.Array:
         """The cells of column ``name``; empty cells where the file lacks the column."""
-        found = self.columns.get(name)
+        found = self.cells.get(name)
         if found is None:
             return pa.array([""] * len(self), pa.string())
-        return found
+        if name not in self._plain:
+            self._plain[name] = found.plain()
+        return self._plain[name]
 
     def rows(self) -> list[dict[str, str]]:
         """Every row as a dict of text cells, one per column of the table (empty where
@@ -66,6 +124,10 @@ class CsvTable:
         names = list(self.model.columns())
         values = [self.column(n).to_pylist() for n in names]
         return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
+
+
+def _mask(array: pa.Array | pa.ChunkedArray) -> Mask:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _empty(
@@ -224,6 +286,105 @@ def _parse(data: bytes, width: int, threads: bool) -> tuple[pa.Table, list[tuple
     return parsed, skipped
 
 
+#: Files at least this large are read batch by batch when they are clean (see
+#: :func:`_read_clean`); smaller ones, and any file that is not clean, by the exact path.
+STREAM_BYTES = 1 << 20
+#: Bytes per batch of the batch-wise read.
+BLOCK_BYTES = 1 << 22
+
+
+def _repeats(column: Column) -> bool:
+    """Whether a column's values repeat from row to row (ids of other rows, vocabularies,
+    numbers, flags, dates, optional notes), so that it is read as distinct values and
+    codes; required free text (names, quotes, descriptions) is read as it is."""
+    return (
+        not column.required
+        or column.references is not None
+        or column.vocabulary is not None
+        or column.partial_date
+        or column.datatype != "string"
+    )
+
+
+def _cells(chunks: list[pa.Array]) -> Cells:
+    """The cells of a column read in batches (dictionary-encoded or plain text)."""
+    if not chunks:
+        return Cells(pa.array([], pa.string()))
+    if not pa.types.is_dictionary(chunks[0].type):
+        return Cells(pa.chunked_array(chunks, pa.string()))
+    unified = pa.chunked_array(chunks).unify_dictionaries()
+    codes = np.concatenate(
+        [np.asarray(c.indices.to_numpy(zero_copy_only=False), np.int32) for c in unified.chunks]
+    )
+    return Cells(unified.chunk(0).dictionary, codes)
+
+
+def _read_clean(
+    model: type[Record], data: bytes, file: str, problems: list[Problem]
+) -> CsvTable | None:
+    """A clean file read batch by batch, its repeated values encoded; ``None`` for any
+    file that is not clean, which :func:`read_csv` then reads exactly.
+
+    Clean means: no NUL or CR bytes, exactly the table's header, UTF-8 (pyarrow checks
+    it), every row as wide as the header and one line per row (a blank line, a ragged
+    row, a quoted line break or bad UTF-8 sends the file to the exact path). Quoted
+    values may hold commas and quotes; line breaks are looked for only when the file has
+    a quote at all (finding them costs pyarrow its parallel parsing)."""
+    if b"\x00" in data or b"\r" in data:
+        return None
+    end = data.find(b"\n")
+    if end < 0 or end + 1 >= len(data):
+        return None
+    try:
+        header = tuple(next(csv.reader([data[:end].decode("utf-8")])))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    if header != model.columns():
+        return None
+    encoded = pa.dictionary(pa.int32(), pa.string())
+    chunks: dict[str, list[pa.Array]] = {name: [] for name in header}
+    try:
+        reader = pacsv.open_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(
+                column_names=list(header), skip_rows=1, block_size=BLOCK_BYTES, use_threads=True
+            ),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=b'"' in data, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    c.name: encoded if _repeats(c) else pa.string() for c in columns(model)
+                },
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        records = 0
+        for batch in reader:
+            records += batch.num_rows
+            for index, name in enumerate(header):
+                chunks[name].append(batch.column(index))
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None
+    if data.count(b"\n") + (0 if data.endswith(b"\n") else 1) != records + 1:
+        return None  # a quoted line break: the exact path finds where each row starts
+    cells = {name: _cells(found) for name, found in chunks.items()}
+    lines = np.arange(2, records + 2, dtype=np.int64)
+    blank = np.ones(records, dtype=bool)
+    for found in cells.values():
+        blank &= found.rows(_mask(pc.equal(found.values, "")))
+    if blank.any():
+        where: dict[str, Any] = {"file": file, "table": model.table}
+        problems += [
+            Problem("blank-row", "the row is blank", row=int(n), hint="delete the row", **where)
+            for n in lines[blank]
+        ]
+        cells = {name: found.filter(~blank) for name, found in cells.items()}
+        lines = lines[~blank]
+    return CsvTable(model, file, header, cells, lines, tuple(problems))
+
+
 def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     """Read ``data`` as the CSV of ``model``'s table; never raises for bad content."""
     where: dict[str, Any] = {"file": file, "table": model.table}
@@ -238,6 +399,10 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
             )
         )
         data = data[len(BOM) :]
+    if len(data) >= STREAM_BYTES:
+        clean = _read_clean(model, data, file, list(problems))
+        if clean is not None:
+            return clean
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -381,4 +546,5 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
         if name in expected and name not in columns:
             columns[name] = body.column(index).combine_chunks()
     problems.sort(key=lambda p: p.row or 0)  # stable: file-level problems first, then by row
-    return CsvTable(model, file, header, columns, lines.astype(np.int64), tuple(problems))
+    cells = {name: Cells(array) for name, array in columns.items()}
+    return CsvTable(model, file, header, cells, lines.astype(np.int64), tuple(problems))

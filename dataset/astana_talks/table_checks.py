@@ -18,10 +18,11 @@ from numpy.typing import NDArray
 
 from .cells import INTEGER_PATTERN, Suggester
 from .dates import PARTIAL_DATE_SHAPE
-from .models import PATTERN_NAMES, AtMeeting, Inferable, Source, Spanning, anchored
+from .models import PATTERN_NAMES, TEXT, AtMeeting, Inferable, Source, Spanning, anchored
+from .occurrences import first_occurrences
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
-from .reading import CsvTable
+from .reading import Cells, CsvTable
 from .schemas import Column, columns
 from .spreadsheet import FORMULA
 
@@ -39,9 +40,9 @@ def _problems(
     t: CsvTable, mask: Mask, column: str | None, code: str, message: Any, hint: Any = None
 ) -> Iterator[Problem]:
     """One problem per True in ``mask``; ``message``/``hint`` are functions of the cell."""
-    values = t.column(column) if column is not None else None
+    cells = t.cells.get(column) if column is not None else None
     for index in np.flatnonzero(mask):
-        value = values[int(index)].as_py() if values is not None else None
+        value = cells.at(int(index)) if cells is not None else None
         yield Problem(
             code,
             message(value) if callable(message) else message,
@@ -56,9 +57,11 @@ def _problems(
 
 
 def _cell_rules(
-    t: CsvTable, column: Column, cells: pa.Array
+    column: Column, cells: pa.Array | pa.ChunkedArray, plain: Mask
 ) -> Iterator[tuple[Mask, str, Any, Any]]:
-    """(mask, code, message, hint) for each way a non-empty cell can break the column's rule."""
+    """(mask, code, message, hint) for each way a non-empty cell can break the column's
+    rule; ``cells`` are the column's (distinct) values, ``plain`` marks the printable
+    ASCII ones."""
     filled = pc.not_equal(cells, "")
     if column.datatype == "integer":
         canonical = pc.match_substring_regex(cells, INTEGER)
@@ -121,10 +124,10 @@ def _cell_rules(
         unreal = pc.and_(shaped, pc.invert(real))
         yield _mask(unreal), "invalid-date", (lambda v: f"{v!r} is not a real date"), None
     elif column.pattern is not None:
-        matches = pc.match_substring_regex(cells, anchored(column.pattern))
+        matches = _full_match(cells, column.pattern, plain)
         meaning = PATTERN_NAMES.get(column.pattern, f"a match for {column.pattern}")
         yield (
-            _mask(pc.and_(filled, pc.invert(matches))),
+            _mask(filled) & ~matches,
             "pattern-mismatch",
             (lambda v: f"{v!r} is not {meaning}"),
             None,
@@ -152,9 +155,40 @@ INVISIBLE = (
 )
 
 
-def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> Iterator[Problem]:
-    """Invisible characters, text not in NFC, values a spreadsheet would run as a formula."""
-    hidden = ok & _mask(pc.match_substring_regex(cells, INVISIBLE))
+def _full_match(cells: pa.Array | pa.ChunkedArray, pattern: str, plain: Mask) -> Mask:
+    """Which cells match ``pattern`` whole. Text on one line (:data:`TEXT`) is decided
+    without a regular expression for printable ASCII, where it means: no space first or
+    last; the expression runs only on the other cells."""
+    if pattern != TEXT:
+        return _mask(pc.match_substring_regex(cells, anchored(pattern)))
+    ok = plain & ~_mask(pc.starts_with(cells, " ")) & ~_mask(pc.ends_with(cells, " "))
+    others = np.flatnonzero(~plain)
+    if others.size:
+        ok[others] = _mask(pc.match_substring_regex(_take(cells, others), anchored(TEXT)))
+    return ok
+
+
+def _take(cells: pa.Array | pa.ChunkedArray, indices: NDArray[np.intp]) -> pa.Array:
+    taken = cells.take(pa.array(indices))
+    return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+
+
+def _text_warnings(
+    t: CsvTable, column: Column, found: Cells, ok: Mask, plain: Mask
+) -> Iterator[Problem]:
+    """Invisible characters, text not in NFC, values a spreadsheet would run as a formula.
+
+    Printable ASCII has no invisible character and is always in NFC: only the other
+    values are searched."""
+    values = found.values
+    hidden_values = np.zeros(len(values), dtype=bool)
+    decomposed_values = np.zeros(len(values), dtype=bool)
+    others = np.flatnonzero(~plain)
+    if others.size:
+        sub = _take(values, others)
+        hidden_values[others] = _mask(pc.match_substring_regex(sub, INVISIBLE))
+        decomposed_values[others] = _mask(pc.not_equal(pc.utf8_normalize(sub, "NFC"), sub))
+    hidden = ok & found.rows(hidden_values)
     yield from _problems(
         t,
         hidden,
@@ -163,7 +197,7 @@ def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> It
         "the value holds an invisible or control character (zero-width, bidirectional, escape)",
         "delete it unless the source has it",
     )
-    decomposed = ok & ~hidden & _mask(pc.not_equal(pc.utf8_normalize(cells, "NFC"), cells))
+    decomposed = ok & ~hidden & found.rows(decomposed_values)
     yield from _problems(
         t,
         decomposed,
@@ -172,7 +206,7 @@ def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> It
         "the text is not in Unicode normal form C",
         "save the text NFC-normalised (most editors do)",
     )
-    formula = ok & _mask(pc.match_substring_regex(cells, FORMULA))
+    formula = ok & found.rows(_mask(pc.match_substring_regex(values, FORMULA)))
     yield from _problems(
         t,
         formula,
@@ -185,14 +219,19 @@ def _text_warnings(t: CsvTable, column: Column, cells: pa.Array, ok: Mask) -> It
 
 
 def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Problem], Failed]:
-    """Types, required values, vocabularies, patterns, ranges and dates, column by column."""
+    """Types, required values, vocabularies, patterns, ranges and dates, column by column.
+
+    Every rule is a function of the cell alone, so it runs on the column's distinct
+    values where the reader kept them (:class:`~astana_talks.reading.Cells`)."""
     problems: list[Problem] = []
     failed: Failed = {}
     for column in columns(t.model):
-        if column.name not in t.columns:
+        found = t.cells.get(column.name)
+        if found is None:
             continue
-        cells = t.columns[column.name]
-        bad = _mask(pc.greater(pc.utf8_length(cells), limits.cell_chars))
+        values = found.values
+        plain = _mask(pc.ascii_is_printable(values))
+        bad = found.rows(_mask(pc.greater(pc.utf8_length(values), limits.cell_chars)))
         problems += _problems(
             t,
             bad,
@@ -202,27 +241,34 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
                 f"the cell has {len(v)} characters, more than the limit of {limits.cell_chars}"
             ),
         )
+        empty = found.rows(_mask(pc.equal(values, "")))
         if column.required:
-            missing = _mask(pc.equal(cells, ""))
+            missing = empty & ~bad
             problems += _problems(
                 t, missing, column.name, "required-value", f"{column.name} is required"
             )
             bad |= missing
-        for mask, code, message, hint in _cell_rules(t, column, cells):
-            fresh = mask & ~bad  # one problem per cell: the first rule it breaks
+        for mask, code, message, hint in _cell_rules(column, values, plain):
+            fresh = found.rows(mask) & ~bad  # one problem per cell: the first rule it breaks
             problems += _problems(t, fresh, column.name, code, message, hint)
             bad |= fresh
         if column.datatype == "string" and column.vocabulary is None and not column.partial_date:
-            problems += _text_warnings(t, column, cells, ~bad & _mask(pc.not_equal(cells, "")))
+            problems += _text_warnings(t, column, found, ~bad & ~empty, plain)
         failed[column.name] = bad
     return problems, failed
+
+
+def filled(t: CsvTable, name: str) -> Mask:
+    """The rows whose cell in column ``name`` is not empty."""
+    found = t.cells[name]
+    return found.rows(_mask(pc.not_equal(found.values, "")))
 
 
 def _usable(t: CsvTable, failed: Failed, *names: str) -> Mask:
     ok = np.ones(len(t), dtype=bool)
     for name in names:
         ok &= ~failed.get(name, np.zeros(len(t), dtype=bool))
-        if name not in t.columns:
+        if name not in t.cells:
             ok &= False
     return ok
 
@@ -250,14 +296,15 @@ def _bounds(cells: pa.Array) -> tuple[pa.Array, pa.Array]:
 def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
     """Rules across the cells of one row (the models' row validators, column-wise)."""
     problems: list[Problem] = []
-    if issubclass(t.model, Inferable) and {"inferred_fields", "inference_note"} <= set(t.columns):
-        names, notes = t.columns["inferred_fields"], t.columns["inference_note"]
+    if issubclass(t.model, Inferable) and {"inferred_fields", "inference_note"} <= set(t.cells):
+        names = t.cells["inferred_fields"].encoded()
         ok = _usable(t, failed, "inferred_fields", "inference_note")
-        has_names, has_note = _mask(pc.not_equal(names, "")), _mask(pc.not_equal(notes, ""))
+        has_names, has_note = filled(t, "inferred_fields"), filled(t, "inference_note")
         known = set(t.model.model_fields)
-        unknown_at = np.zeros(len(t), dtype=bool)
-        for index in np.flatnonzero(ok & has_names):
-            unknown_at[index] = any(n not in known for n in str(names[int(index)]).split())
+        unknown = np.array(
+            [any(n not in known for n in v.split()) for v in names.values.to_pylist()], bool
+        )
+        unknown_at = ok & has_names & names.rows(unknown)
         problems += _problems(
             t,
             unknown_at,
@@ -283,8 +330,8 @@ def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
             "inference_note is set but inferred_fields is empty",
         )
     problems += _pairing_rules(t, failed)
-    if issubclass(t.model, Spanning) and {"start_date", "end_date"} <= set(t.columns):
-        start, end = t.columns["start_date"], t.columns["end_date"]
+    if issubclass(t.model, Spanning) and {"start_date", "end_date"} <= set(t.cells):
+        start, end = t.column("start_date"), t.column("end_date")
         ok = _usable(t, failed, "start_date", "end_date")
         has_start, has_end = _mask(pc.not_equal(start, "")), _mask(pc.not_equal(end, ""))
         problems += _problems(
@@ -327,10 +374,10 @@ def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
 def _pairing_rules(t: CsvTable, failed: Failed) -> Iterator[Problem]:
     """The models' either-or rules: a row of a table with round_number and meeting_id
     belongs to exactly one meeting; a source's text_file and text_sha256 go together."""
-    if issubclass(t.model, AtMeeting) and {"round_number", "meeting_id"} <= set(t.columns):
+    if issubclass(t.model, AtMeeting) and {"round_number", "meeting_id"} <= set(t.cells):
         ok = _usable(t, failed, "round_number", "meeting_id")
-        number = _mask(pc.not_equal(t.columns["round_number"], ""))
-        meeting = _mask(pc.not_equal(t.columns["meeting_id"], ""))
+        number = filled(t, "round_number")
+        meeting = filled(t, "meeting_id")
         yield from _problems(
             t,
             ok & (number == meeting),
@@ -338,10 +385,10 @@ def _pairing_rules(t: CsvTable, failed: Failed) -> Iterator[Problem]:
             "row-rule",
             "give exactly one of round_number and meeting_id",
         )
-    if issubclass(t.model, Source) and {"text_file", "text_sha256"} <= set(t.columns):
+    if issubclass(t.model, Source) and {"text_file", "text_sha256"} <= set(t.cells):
         ok = _usable(t, failed, "text_file", "text_sha256")
-        text = _mask(pc.not_equal(t.columns["text_file"], ""))
-        digest = _mask(pc.not_equal(t.columns["text_sha256"], ""))
+        text = filled(t, "text_file")
+        digest = filled(t, "text_sha256")
         for missing, mask in (("text_sha256", text & ~digest), ("text_file", digest & ~text)):
             yield from _problems(
                 t,
@@ -359,70 +406,94 @@ def joined(t: CsvTable, names: tuple[str, ...]) -> pa.Array:
     return pc.binary_join_element_wise(*(t.column(n) for n in names), "/")
 
 
-def _first_occurrences(values: pa.Array) -> tuple[Mask, NDArray[np.int64], NDArray[np.int64]]:
-    """(repeated, code, first): whether each value was seen on an earlier row, its
-    dictionary code, and the index of each code's first row."""
-    codes = np.asarray(
-        pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False), np.int64
-    )
-    seen_before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
-    repeated = codes <= seen_before  # codes are numbered in order of first appearance
-    _, first = np.unique(codes, return_index=True)
-    return repeated, codes, first.astype(np.int64)
+def _lookalike(cells: Cells) -> Cells | None:
+    """The cells without invisible characters and in NFC, if that changes any of them."""
+    values = cells.values
+    others = np.flatnonzero(~_mask(pc.ascii_is_printable(values)))
+    if not others.size:
+        return None
+    sub = _take(values, others)
+    seen = pc.utf8_normalize(pc.replace_substring_regex(sub, INVISIBLE, ""), "NFC")
+    if pc.all(pc.equal(seen, sub)).as_py():
+        return None
+    plain = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    mask = np.zeros(len(values), dtype=bool)
+    mask[others] = True
+    return Cells(pc.replace_with_mask(plain, pa.array(mask), seen), cells.codes)
 
 
 def check_duplicates(t: CsvTable) -> list[Problem]:
     """Identical rows, then rows repeating a primary key, each naming the first row."""
-    if not len(t) or not t.columns:
+    if not len(t) or not t.cells:
         return []
     problems: list[Problem] = []
-    same_row, codes, first = _first_occurrences(
-        pc.binary_join_element_wise(*t.columns.values(), "\x1f")
-    )
-    for index in np.flatnonzero(same_row):
+    rows = np.arange(len(t))
+    key = t.model.primary_key
+    same_row = np.zeros(len(t), dtype=bool)
+    row_first = rows.copy()
+    if set(key) <= set(t.cells):
+        key_cells = [t.cells[name] for name in key]
+        key_first = first_occurrences(key_cells)
+        repeated = key_first != rows
+        # an identical row repeats its key too: look among the rows that share a key
+        groups: dict[int, dict[tuple[str, ...], int]] = {}
+        every = list(t.cells.values())
+        for index in np.flatnonzero(repeated).tolist():
+            group = int(key_first[index])
+            seen = groups.setdefault(group, {tuple(c.at(group) for c in every): group})
+            cells = tuple(c.at(index) for c in every)
+            if cells in seen:
+                same_row[index], row_first[index] = True, seen[cells]
+            else:
+                seen[cells] = index
+    else:
+        row_first = first_occurrences(list(t.cells.values()))
+        same_row = row_first != rows
+    for index in np.flatnonzero(same_row).tolist():
         problems.append(
             Problem(
                 "duplicate-row",
-                f"this row repeats row {int(t.lines[first[codes[index]]])} exactly",
+                f"this row repeats row {int(t.lines[row_first[index]])} exactly",
                 file=t.file,
                 table=t.table,
                 row=int(t.lines[index]),
                 hint="delete the repeated row",
             )
         )
-    key = t.model.primary_key
-    if not set(key) <= set(t.columns):
+    if not set(key) <= set(t.cells):
         return problems
-    keys = joined(t, key)
-    repeated, codes, first = _first_occurrences(keys)
     field = key[0] if len(key) == 1 else None
-    # keys that differ only by invisible characters or Unicode normalisation look the same
-    seen_keys = pc.utf8_normalize(pc.replace_substring_regex(keys, INVISIBLE, ""), "NFC")
-    lookalike, look_codes, look_first = _first_occurrences(seen_keys)
-    for index in np.flatnonzero(lookalike & ~repeated & ~same_row):
-        value = keys[int(index)].as_py()
-        problems.append(
-            Problem(
-                "duplicate-key",
-                f"primary key {value!r} differs from row "
-                f"{int(t.lines[look_first[look_codes[index]]])} only by invisible characters "
-                "or Unicode normalisation",
-                file=t.file,
-                table=t.table,
-                row=int(t.lines[index]),
-                field=field,
-                column=t.position(field) if field else None,
-                value=value,
-                hint="remove the invisible characters; the two keys are the same",
-            )
+    seen_cells = [_lookalike(c) for c in key_cells]
+    if any(c is not None for c in seen_cells):
+        # keys that differ only by invisible characters or Unicode normalisation look the same
+        look_first = first_occurrences(
+            [seen or cells for seen, cells in zip(seen_cells, key_cells, strict=True)]
         )
-    for index in np.flatnonzero(repeated & ~same_row):
-        value = keys[int(index)].as_py()
+        lookalike = look_first != rows
+        for index in np.flatnonzero(lookalike & ~repeated & ~same_row).tolist():
+            value = "/".join(c.at(index) for c in key_cells)
+            problems.append(
+                Problem(
+                    "duplicate-key",
+                    f"primary key {value!r} differs from row "
+                    f"{int(t.lines[look_first[index]])} only by invisible characters "
+                    "or Unicode normalisation",
+                    file=t.file,
+                    table=t.table,
+                    row=int(t.lines[index]),
+                    field=field,
+                    column=t.position(field) if field else None,
+                    value=value,
+                    hint="remove the invisible characters; the two keys are the same",
+                )
+            )
+    for index in np.flatnonzero(repeated & ~same_row).tolist():
+        value = "/".join(c.at(index) for c in key_cells)
         problems.append(
             Problem(
                 "duplicate-key",
                 f"primary key ({', '.join(key)}) = {value!r} is already used on row "
-                f"{int(t.lines[first[codes[index]]])}",
+                f"{int(t.lines[key_first[index]])}",
                 file=t.file,
                 table=t.table,
                 row=int(t.lines[index]),

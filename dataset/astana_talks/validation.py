@@ -16,6 +16,7 @@ problems go into a :class:`~astana_talks.problems.Report`, which
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from .cross_checks import (
     check_references,
     check_rounds,
     check_targets,
+    claimed_names,
     source_texts,
 )
 from .inputs import URL, Contribution, canonical, gather
@@ -43,12 +45,18 @@ def check(given: Contribution) -> Report:
     """Run every check on a gathered contribution."""
     problems = list(given.problems)
     failed: dict[str, Any] = {}
-    for table, t in given.tables.items():
-        problems += t.problems
-        cell_problems, failed[table] = check_cells(t, given.limits)
-        problems += cell_problems
-        problems += check_rows(t, failed[table])
-        problems += check_duplicates(t)
+    # the costliest checks (finding repeated keys and names: hashing every cell) run on
+    # a second core while this one checks the cells; pyarrow releases the GIL
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        claims = pool.submit(claimed_names, given)
+        duplicates = {table: pool.submit(check_duplicates, t) for table, t in given.tables.items()}
+        for table, t in given.tables.items():
+            problems += t.problems
+            cell_problems, failed[table] = check_cells(t, given.limits)
+            problems += cell_problems
+            problems += check_rows(t, failed[table])
+            problems += duplicates[table].result()
+        names = claims.result()
     problems += check_references(given, failed)
     texts, text_problems = source_texts(given)
     problems += text_problems
@@ -57,7 +65,7 @@ def check(given: Contribution) -> Report:
     problems += check_targets(given, "disputes", DISPUTABLE)
     problems += check_disputes(given, failed)
     problems += check_rounds(given)
-    problems += check_names(given, failed)
+    problems += check_names(given, failed, names)
     return Report.of(_in_reading_order(problems))
 
 
