@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .dates import PartialDate
+from .rules import Explained, InOrder, OneOf, RowRule, Together
 from .vocabularies import (
     ActorKind,
     Attendance,
@@ -94,6 +95,28 @@ class Record(BaseModel):
     primary_key: ClassVar[tuple[str, ...]]
     foreign_keys: ClassVar[dict[str, str]] = {}
     """Column -> referenced table; the reference is that table's one-column key."""
+    rules: ClassVar[tuple[RowRule, ...]] = ()
+    """The row rules a class adds to its tables (see :func:`row_rules`)."""
+
+    @classmethod
+    def row_rules(cls) -> tuple[RowRule, ...]:
+        """Every row rule of the table: those of the class and of the mixins it shares
+        with other tables, each once, the most general first."""
+        found: list[RowRule] = []
+        for klass in reversed(cls.__mro__):
+            for rule in vars(klass).get("rules", ()):
+                if rule not in found:
+                    found.append(rule)
+        return tuple(found)
+
+    @model_validator(mode="after")
+    def _follows_row_rules(self) -> Record:
+        known = type(self).model_fields
+        row = {name: getattr(self, name) for name in known}
+        for rule in type(self).row_rules():
+            for violation in rule.violations(row, known):
+                raise ValueError(violation.message)
+        return self
 
     @classmethod
     def table_description(cls) -> str:
@@ -130,6 +153,8 @@ class Record(BaseModel):
 class Inferable(Record):
     """A row some of whose values are inferred rather than stated by the source."""
 
+    rules: ClassVar[tuple[RowRule, ...]] = (Explained("inferred_fields", "inference_note"),)
+
     inferred_fields: str | None = Field(
         default=None,
         pattern=anchored(FIELD_NAMES),
@@ -142,18 +167,6 @@ class Inferable(Record):
         default=None,
         description="How the inferred values were reached; required when inferred_fields is set.",
     )
-
-    @model_validator(mode="after")
-    def _inference_is_explained(self) -> Inferable:
-        names = self.inferred_fields.split() if self.inferred_fields else []
-        unknown = [name for name in names if name not in type(self).model_fields]
-        if unknown:
-            raise ValueError(f"inferred_fields names unknown columns: {', '.join(unknown)}")
-        if names and not self.inference_note:
-            raise ValueError("inference_note must explain the inferred_fields")
-        if self.inference_note and not names:
-            raise ValueError("inference_note is set but inferred_fields is empty")
-        return self
 
     def inferred(self) -> frozenset[str]:
         """The names of the columns whose values are inferred."""
@@ -190,6 +203,7 @@ class Source(Inferable):
     table: ClassVar[str] = "sources"
     table_title: ClassVar[str] = "Sources"
     primary_key: ClassVar[tuple[str, ...]] = ("source_id",)
+    rules: ClassVar[tuple[RowRule, ...]] = (Together("text_file", "text_sha256"),)
 
     source_id: Slug = Field(description="Identifier of the source (lowercase slug).")
     title: Text | None = Field(
@@ -217,13 +231,6 @@ class Source(Inferable):
         pattern=anchored(SHA256),
         description="SHA-256 of the text file's bytes, hex; set exactly when text_file is.",
     )
-
-    @model_validator(mode="after")
-    def _text_and_hash_together(self) -> Source:
-        if (self.text_file is None) != (self.text_sha256 is None):
-            missing = "text_sha256" if self.text_sha256 is None else "text_file"
-            raise ValueError(f"{missing} is empty: text_file and text_sha256 go together")
-        return self
 
 
 class Actor(Evidenced):
@@ -265,6 +272,8 @@ class Spanning(Record):
     """When and where a meeting took place: shared by rounds and other meetings, so that
     the two tables stack into one timeline."""
 
+    rules: ClassVar[tuple[RowRule, ...]] = (InOrder("start_date", "end_date"),)
+
     start_date: PartialDate | None = Field(
         default=None, description="First day of the meeting, to the precision the source gives."
     )
@@ -286,18 +295,6 @@ class Spanning(Record):
     )
     host: Slug | None = Field(default=None, description="The hosting actor.")
     status: RoundStatus = Field(description="Whether the meeting was announced, held, ...")
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Spanning:
-        if self.end_date is not None and self.start_date is None:
-            raise ValueError("end_date is set but start_date is empty")
-        if (
-            self.start_date is not None
-            and self.end_date is not None
-            and self.end_date.certainly_before(self.start_date)
-        ):
-            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
-        return self
 
 
 _SPANNING_KEYS: dict[str, str] = {"place_id": "places", "host": "actors", "source_id": "sources"}
@@ -401,18 +398,14 @@ class AgendaItem(Evidenced):
 class AtMeeting(Record):
     """A row that belongs to one meeting: a numbered round or another meeting."""
 
+    rules: ClassVar[tuple[RowRule, ...]] = (OneOf("round_number", "meeting_id"),)
+
     round_number: int | None = Field(
         default=None, ge=1, le=999, description="The round; empty for another meeting."
     )
     meeting_id: Slug | None = Field(
         default=None, description="The meeting without a round number; empty for a round."
     )
-
-    @model_validator(mode="after")
-    def _one_meeting(self) -> AtMeeting:
-        if (self.round_number is None) == (self.meeting_id is None):
-            raise ValueError("give exactly one of round_number and meeting_id")
-        return self
 
 
 _MEETING_KEYS: dict[str, str] = {"round_number": "rounds", "meeting_id": "meetings"}

@@ -18,11 +18,12 @@ from numpy.typing import NDArray
 
 from .cells import INTEGER_PATTERN, Suggester
 from .dates import PARTIAL_DATE_SHAPE
-from .models import PATTERN_NAMES, TEXT, AtMeeting, Inferable, Source, Spanning, anchored
+from .models import PATTERN_NAMES, TEXT, anchored
 from .occurrences import first_occurrences
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
 from .reading import Cells, CsvTable
+from .rules import Explained, InOrder, OneOf, Together
 from .schemas import Column, columns
 from .spreadsheet import FORMULA
 
@@ -294,109 +295,92 @@ def _bounds(cells: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
-    """Rules across the cells of one row (the models' row validators, column-wise)."""
+    """The table's row rules (:mod:`astana_talks.rules`, the models' own), column-wise.
+
+    A rule is checked on the rows whose cells in its columns have no problem yet."""
     problems: list[Problem] = []
-    if issubclass(t.model, Inferable) and {"inferred_fields", "inference_note"} <= set(t.cells):
-        names = t.cells["inferred_fields"].encoded()
-        ok = _usable(t, failed, "inferred_fields", "inference_note")
-        has_names, has_note = filled(t, "inferred_fields"), filled(t, "inference_note")
-        known = set(t.model.model_fields)
-        unknown = np.array(
-            [any(n not in known for n in v.split()) for v in names.values.to_pylist()], bool
-        )
-        unknown_at = ok & has_names & names.rows(unknown)
-        problems += _problems(
-            t,
-            unknown_at,
-            "inferred_fields",
-            "row-rule",
-            lambda v: (
-                f"inferred_fields names unknown columns: "
-                f"{', '.join(n for n in v.split() if n not in known)}"
-            ),
-        )
-        problems += _problems(
-            t,
-            ok & has_names & ~has_note & ~unknown_at,
-            "inference_note",
-            "row-rule",
-            "inference_note must explain the inferred_fields",
-        )
-        problems += _problems(
-            t,
-            ok & has_note & ~has_names,
-            "inferred_fields",
-            "row-rule",
-            "inference_note is set but inferred_fields is empty",
-        )
-    problems += _pairing_rules(t, failed)
-    if issubclass(t.model, Spanning) and {"start_date", "end_date"} <= set(t.cells):
-        start, end = t.column("start_date"), t.column("end_date")
-        ok = _usable(t, failed, "start_date", "end_date")
-        has_start, has_end = _mask(pc.not_equal(start, "")), _mask(pc.not_equal(end, ""))
-        problems += _problems(
-            t,
-            ok & has_end & ~has_start,
-            "start_date",
-            "row-rule",
-            "end_date is set but start_date is empty",
-        )
-        both = ok & has_start & has_end
-        earliest, _ = _bounds(start)
-        _, latest = _bounds(end)
-        before = both & _mask(pc.less(latest, earliest))
-        for index in np.flatnonzero(before):
-            i = int(index)
-            problems.append(
-                Problem(
-                    "row-rule",
-                    f"end_date {end[i].as_py()} is before start_date {start[i].as_py()}",
-                    file=t.file,
-                    table=t.table,
-                    row=int(t.lines[i]),
-                    field="end_date",
-                    column=t.position("end_date"),
-                    value=end[i].as_py(),
-                )
-            )
-        differ = both & ~before & _mask(pc.not_equal(pc.utf8_length(start), pc.utf8_length(end)))
-        problems += _problems(
-            t,
-            differ,
-            "end_date",
-            "date-precision",
-            lambda v: f"end_date {v} is not as precise as start_date",
-            "give both dates to the same precision, or leave the finer one out",
-        )
+    for rule in t.model.row_rules():
+        if not set(rule.columns()) <= set(t.cells):
+            continue
+        ok = _usable(t, failed, *rule.columns())
+        if isinstance(rule, Explained):
+            problems += _explained(t, rule, ok)
+        elif isinstance(rule, Together):
+            first, second = filled(t, rule.first), filled(t, rule.second)
+            for missing, mask in ((rule.second, first & ~second), (rule.first, second & ~first)):
+                problems += _problems(t, ok & mask, missing, "row-rule", rule.missing(missing)[1])
+        elif isinstance(rule, OneOf):
+            field, message = rule.broken()
+            both_or_neither = filled(t, rule.first) == filled(t, rule.second)
+            problems += _problems(t, ok & both_or_neither, field, "row-rule", message)
+        elif isinstance(rule, InOrder):
+            problems += _in_order(t, rule, ok)
+        else:
+            raise TypeError(f"no column-wise check for {type(rule).__name__}")
     return problems
 
 
-def _pairing_rules(t: CsvTable, failed: Failed) -> Iterator[Problem]:
-    """The models' either-or rules: a row of a table with round_number and meeting_id
-    belongs to exactly one meeting; a source's text_file and text_sha256 go together."""
-    if issubclass(t.model, AtMeeting) and {"round_number", "meeting_id"} <= set(t.cells):
-        ok = _usable(t, failed, "round_number", "meeting_id")
-        number = filled(t, "round_number")
-        meeting = filled(t, "meeting_id")
-        yield from _problems(
-            t,
-            ok & (number == meeting),
-            "meeting_id",
+def _explained(t: CsvTable, rule: Explained, ok: Mask) -> Iterator[Problem]:
+    names = t.cells[rule.fields].encoded()
+    has_names, has_note = filled(t, rule.fields), filled(t, rule.note)
+    known = set(t.model.model_fields)
+    unknown = np.array(
+        [any(n not in known for n in v.split()) for v in names.values.to_pylist()], bool
+    )
+    unknown_at = ok & has_names & names.rows(unknown)
+    yield from _problems(
+        t,
+        unknown_at,
+        rule.fields,
+        "row-rule",
+        lambda v: rule.unknown(", ".join(n for n in v.split() if n not in known)).message,
+    )
+    unexplained = rule.unexplained()
+    yield from _problems(
+        t,
+        ok & has_names & ~has_note & ~unknown_at,
+        unexplained.field,
+        "row-rule",
+        unexplained.message,
+    )
+    pointless = rule.pointless()
+    yield from _problems(
+        t, ok & has_note & ~has_names, pointless.field, "row-rule", pointless.message
+    )
+
+
+def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
+    start, end = t.column(rule.start), t.column(rule.end)
+    has_start, has_end = filled(t, rule.start), filled(t, rule.end)
+    startless = rule.startless()
+    yield from _problems(
+        t, ok & has_end & ~has_start, startless.field, "row-rule", startless.message
+    )
+    both = ok & has_start & has_end
+    earliest, _ = _bounds(start)
+    _, latest = _bounds(end)
+    before = both & _mask(pc.less(latest, earliest))
+    for index in np.flatnonzero(before).tolist():
+        field, message = rule.reversed(start[index].as_py(), end[index].as_py())
+        yield Problem(
             "row-rule",
-            "give exactly one of round_number and meeting_id",
+            message,
+            file=t.file,
+            table=t.table,
+            row=int(t.lines[index]),
+            field=field,
+            column=t.position(field),
+            value=end[index].as_py(),
         )
-    if issubclass(t.model, Source) and {"text_file", "text_sha256"} <= set(t.cells):
-        ok = _usable(t, failed, "text_file", "text_sha256")
-        text = filled(t, "text_file")
-        digest = filled(t, "text_sha256")
-        for missing, mask in (("text_sha256", text & ~digest), ("text_file", digest & ~text)):
-            yield from _problems(
-                t,
-                ok & mask,
-                missing,
-                "row-rule",
-                f"{missing} is empty: text_file and text_sha256 go together",
-            )
+    differ = both & ~before & _mask(pc.not_equal(pc.utf8_length(start), pc.utf8_length(end)))
+    yield from _problems(
+        t,
+        differ,
+        rule.end,
+        "date-precision",
+        lambda v: f"{rule.end} {v} is not as precise as {rule.start}",
+        "give both dates to the same precision, or leave the finer one out",
+    )
 
 
 def joined(t: CsvTable, names: tuple[str, ...]) -> pa.Array:
