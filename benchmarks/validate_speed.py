@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from contribution import ROOT, Finding, make_bad_cells, make_contribution
+from contribution import ROOT, Finding, injected_kinds, make_bad_cells, make_contribution
 
 BIN = Path(sys.executable).parent
 TOOLS = ("ours", "frictionless", "pyarrow-parse")
@@ -191,6 +191,11 @@ def shown(value: float | None, unit: str = "x", digits: int = 1) -> str:
     return "not measured" if value is None else f"{value:.{digits}f}{unit}"
 
 
+def load() -> str:
+    """The 1, 5 and 15-minute load averages (other processes make times unreliable)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
 # -- the three measurements -----------------------------------------------------------
 
 
@@ -222,7 +227,11 @@ def run_size(size: int, runs: int, only: set[str], keep: Path | None) -> SizeRes
         found = our_findings(package)
         missing, extra = compare(found, manifest)
         matches = not missing and not extra
-        print(f"== {size:,} rows ({len(manifest)} findings expected in the manifest)")
+        kinds = injected_kinds(folder)
+        print(
+            f"== {size:,} rows: {kinds.total()} defects of {len(kinds)} kinds "
+            f"({len(manifest)} findings expected in the manifest)"
+        )
         print(f"findings == manifest: {matches}", end="  ")
         print(f"(missing {missing.total()}, extra {extra.total()})")
         for label, items in (("missing", missing), ("extra", extra)):
@@ -399,6 +408,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated packages")
     args = parser.parse_args()
     only = set(args.only) | {"ours"}
+    print(f"== load average {load()} on {os.cpu_count()} CPU(s) before")
     sizes = [run_size(size, args.runs, only, args.keep) for size in args.sizes]
     bad = (
         run_bad_cells(args.bad_cells, args.bad_cells_runs, only, args.keep)
@@ -407,6 +417,8 @@ def main() -> int:
     )
     small = run_small(args.small_runs, only, args.keep) if args.small_runs else None
     table = summary(sizes, bad, small)
+    print(f"== load average {load()} after: above 1, other processes shared the CPUs and")
+    print("   the times are not to be trusted (the findings are)")
     width = max(len(target) for target, _, _ in table)
     print("== summary")
     for target, measured, met in table:
