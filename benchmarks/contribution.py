@@ -27,6 +27,8 @@ predicted on another row or file:
   four guarantors; the validator reports it where the round is defined);
 - a host's participants row left out: ``host-not-participant`` on that round's row
   of ``data/rounds.csv``;
+- a cited participants row left out: ``citation-target`` on each row of
+  ``data/citations.csv`` citing it (the citation's record no longer exists);
 - the first CRLF line of a file: one ``line-endings`` warning for the whole file.
 
 Nothing else may be reported: no problem on a clean row and no cascade (a cell that
@@ -60,6 +62,7 @@ Output = dict[str, str] | list[str] | str | None
 ACTOR_NAMES = "data/actor_names.csv"
 PARTICIPANTS = "data/participants.csv"
 ROUNDS = "data/rounds.csv"
+CITATIONS = "data/citations.csv"
 #: Characters a cell may hold that do not show, or show the same decomposed.
 ZERO_WIDTH_SPACE = "\u200b"
 COMBINING_ACUTE = "\u0301"
@@ -111,6 +114,9 @@ ACTOR_NAMES_DEFECTS = (
     Kind("blank-line", ("blank-row",)),
     Kind("blank-cells", ("blank-row",)),
     Kind("crlf", ("line-endings",), limit=1),  # one warning for the whole file
+    # the previous row's key with a zero-width space in the name: two problems, both
+    # right (the key is the same once the invisible character is removed)
+    Kind("lookalike-key", ("duplicate-key", "invisible-character")),
 )
 #: The kinds injected into participants (3,960 rows at most: about four of each).
 PARTICIPANTS_DEFECTS = (
@@ -147,7 +153,27 @@ PARTICIPANTS_DEFECTS = (
     Kind("crlf", ("line-endings",), limit=1),
     Kind("fourth-guarantor", ("round-guarantors",)),
     Kind("missing-host", ("host-not-participant",)),
+    Kind("cited-row-removed", ("citation-target",)),
 )
+
+#: Defects on which the current validator reports a cascade: a cell that breaks its
+#: rule is reported again by a rule that uses it. Not injected unless asked for (the
+#: benchmark's --suspected; tests/test_benchmark.py expects each to fail until the
+#: validator is fixed): their findings are what a correct validator reports.
+SUSPECTED_DEFECTS = {
+    # a broken actor_id given a shipped actor's name: also an ambiguous-name today
+    "actor_names": (Kind("bad-slug-shipped-name", ("pattern-mismatch",)),),
+    "participants": (
+        # a guarantor's misspelt role: also round-guarantors (2, not three) today, though
+        # the host rule takes a misspelt role as possibly the host's
+        Kind("guarantor-role-misspelt", ("not-in-vocabulary",)),
+        # a guarantor's or a host's row with a broken round or actor: also
+        # round-guarantors or host-not-participant on data/rounds.csv today
+        Kind("guarantor-round-type-error", ("type-error",)),
+        Kind("host-round-type-error", ("type-error",)),
+        Kind("host-actor-pattern", ("pattern-mismatch",)),
+    ),
+}
 
 
 def offset(kinds: Sequence[Kind], kind: Kind) -> int:
@@ -173,7 +199,8 @@ class Shipped:
     round_lines: dict[str, int]
     hosts: dict[str, str]
     guarantors: dict[str, list[str]]
-    cited: frozenset[str]
+    cited: dict[str, list[int]]
+    """The participants keys citations cite, with the lines of data/citations.csv."""
     quoted: str
     """A source not shipped in full (empty text_file): its quotes are only checked
     for length (at most 25 words)."""
@@ -199,6 +226,10 @@ def shipped() -> Shipped:
     assert straight.replace("'", "\u2019") in text
     assert folded not in text
     assert folded.replace(". ", ".\n") in text
+    cited: dict[str, list[int]] = {}
+    for line, c in enumerate(read_shipped("citations.csv"), start=2):
+        if c["table_name"] == "participants":
+            cited.setdefault(c["record"], []).append(line)
     guarantors: dict[str, list[str]] = {}
     for p in participants:
         if p["role"] == "guarantor":
@@ -210,9 +241,7 @@ def shipped() -> Shipped:
         round_lines={r["round_number"]: line for line, r in enumerate(rounds, start=2)},
         hosts={r["round_number"]: r["host"] for r in rounds if r["host"]},
         guarantors=guarantors,
-        cited=frozenset(
-            c["record"] for c in read_shipped("citations.csv") if c["table_name"] == "participants"
-        ),
+        cited=cited,
         quoted=next(s["source_id"] for s in sources if not s["text_file"]),
         full=full["source_id"],
         straight=straight,
@@ -316,7 +345,7 @@ def _common_defect(
         row["source_id"], row["quote"] = s.full, s.folded
         return cells, [("quote", "quote-normalised-match")]
     if kind == "cell-too-large":
-        row["quote"] = "x" * 100_001  # not also a quote too long or not found
+        row["source_id"], row["quote"] = s.full, "x" * 100_001  # not also a quote not found
         return cells, [("quote", "cell-too-large")]
     columns = TABLES[_table(row)].columns()
     values = [row[c] for c in columns]
@@ -449,6 +478,13 @@ def _actor_name_defect(
         elif kind == "formula-like":
             row["said_by"] = f"=1+{index}"
             found = [("said_by", "formula-like")]
+        elif kind == "lookalike-key":
+            row["actor_id"] = previous["actor_id"]
+            row["name"] = previous["name"].replace(" ", f" {ZERO_WIDTH_SPACE}", 1)
+            found = [("", "duplicate-key"), ("name", "invisible-character")]
+        elif kind == "bad-slug-shipped-name":
+            row["actor_id"], row["name"] = f"Bad Id {index}", s.actor_names[k % n]
+            found = [("actor_id", "pattern-mismatch")]
         elif kind in ("ambiguous-name", "ambiguous-id"):
             # the k-th gives shipped actor t's name (or id) to another actor a: every
             # (a, name) pair is new for k < 59 x 58, so no key repeats
@@ -464,8 +500,9 @@ def _actor_name_defect(
     return defect
 
 
-def write_actor_names(package: Path, rows: int, out: Generated) -> None:
-    kinds = ACTOR_NAMES_DEFECTS
+def write_actor_names(
+    package: Path, rows: int, out: Generated, kinds: Sequence[Kind] = ACTOR_NAMES_DEFECTS
+) -> None:
     where = schedule(rows, kinds, lambda index, kind, taken: True)
     path = package / ACTOR_NAMES
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -496,14 +533,19 @@ def participant_keys() -> list[tuple[str, str, str]]:
 def _suitable(keys: list[tuple[str, str, str]]) -> Callable[[int, Kind, dict[int, Kind]], bool]:
     """Where a participants defect may go without breaking another rule: never on a
     cited row (citations.csv would lose its target), a guarantor or a host (the round
-    rules), except the defects made for the round rules."""
+    rules), except the defects made for those rules (a cited row left out, a host's
+    row left out)."""
     s = shipped()
 
     def suitable(index: int, kind: Kind, taken: dict[int, Kind]) -> bool:
         number, actor, role = keys[index]
+        if kind.name == "cited-row-removed":
+            return "/".join(keys[index]) in s.cited and role in ("party", "observer")
         if "/".join(keys[index]) in s.cited:
             return False
-        if kind.name == "missing-host":
+        if kind.name.startswith("guarantor-"):
+            return role == "guarantor"
+        if kind.name == "missing-host" or kind.name.startswith("host-"):
             return role == "host" and s.hosts.get(number) == actor
         if role not in ("party", "observer"):
             return False
@@ -570,7 +612,8 @@ def _participant_defect(
             row["actor_id"] = "long-" * 16 + str(index)
             found = [("actor_id", "pattern-mismatch")]
         elif kind == "leading-space":
-            row["quote"] = " " + row["quote"]
+            # of the source shipped in full: not also a quote not found
+            row["source_id"], row["quote"] = s.full, " " + row["quote"]
             found = [("quote", "pattern-mismatch")]
         elif kind == "invisible-character":
             row["quote"] = f"delegation{ZERO_WIDTH_SPACE} number {index} attended the round"
@@ -596,6 +639,18 @@ def _participant_defect(
             return row, [(ROUNDS, line_of_round, "round_number", "round-guarantors")]
         elif kind == "missing-host":
             return None, [(ROUNDS, s.round_lines[number], "host", "host-not-participant")]
+        elif kind == "guarantor-role-misspelt":
+            row["role"] = "guarantr"
+            found = [("role", "not-in-vocabulary")]
+        elif kind in ("guarantor-round-type-error", "host-round-type-error"):
+            row["round_number"] = f"{number}x"
+            found = [("round_number", "type-error")]
+        elif kind == "host-actor-pattern":
+            row["actor_id"] = row["actor_id"].capitalize()
+            found = [("actor_id", "pattern-mismatch")]
+        elif kind == "cited-row-removed":
+            key = "/".join(row[c] for c in ("round_number", "actor_id", "role"))
+            return None, [(CITATIONS, c, "record", "citation-target") for c in s.cited[key]]
         else:
             raise ValueError(kind)
         return output, [(PARTICIPANTS, line, f, c) for f, c in found]
@@ -603,9 +658,11 @@ def _participant_defect(
     return defect
 
 
-def write_participants(package: Path, rows: int, out: Generated) -> None:
+def write_participants(
+    package: Path, rows: int, out: Generated, kinds: Sequence[Kind] = PARTICIPANTS_DEFECTS
+) -> None:
     keys = participant_keys()[:rows]
-    where = schedule(len(keys), PARTICIPANTS_DEFECTS, _suitable(keys))
+    where = schedule(len(keys), kinds, _suitable(keys))
     with (package / PARTICIPANTS).open("w", encoding="utf-8", newline="") as handle:
         _write(
             handle,
@@ -620,14 +677,21 @@ def write_participants(package: Path, rows: int, out: Generated) -> None:
 # -- packages -------------------------------------------------------------------------
 
 
-def make_contribution(folder: Path, rows: int) -> tuple[Path, list[Finding]]:
+def make_contribution(
+    folder: Path, rows: int, suspected: Sequence[str] = ()
+) -> tuple[Path, list[Finding]]:
     """A package folder with generated actor_names and participants, and its manifest
     (also written to ``folder/manifest.json``; the defects behind it, with their kinds,
-    to ``folder/defects.json``)."""
+    to ``folder/defects.json``). ``suspected`` names kinds of :data:`SUSPECTED_DEFECTS`
+    to inject too."""
     package = copy_package(folder / "package")
     out = Generated()
-    write_actor_names(package, rows, out)
-    write_participants(package, rows, out)
+    extra = {
+        table: tuple(k for k in kinds if k.name in suspected)
+        for table, kinds in SUSPECTED_DEFECTS.items()
+    }
+    write_actor_names(package, rows, out, ACTOR_NAMES_DEFECTS + extra["actor_names"])
+    write_participants(package, rows, out, PARTICIPANTS_DEFECTS + extra["participants"])
     (folder / "manifest.json").write_text(
         json.dumps(out.manifest, indent=1) + "\n", encoding="utf-8"
     )

@@ -20,7 +20,9 @@
 4. Prints a summary of every target of the issue, measured, met or not.
 
 ``--only ours`` skips the other tools (for quick iterations on the engine: the
-findings are still checked); ``--keep DIR`` keeps the generated packages in DIR.
+findings are still checked); ``--keep DIR`` keeps the generated packages in DIR;
+``--suspected`` also injects the defects on which the validator reports a cascade
+today (see ``SUSPECTED_DEFECTS`` in benchmarks/contribution.py).
 The exit status is 1 when our findings differ from the manifest, whatever the times.
 """
 
@@ -36,13 +38,20 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from contribution import ROOT, Finding, injected_kinds, make_bad_cells, make_contribution
+from contribution import (
+    ROOT,
+    SUSPECTED_DEFECTS,
+    Finding,
+    injected_kinds,
+    make_bad_cells,
+    make_contribution,
+)
 
 BIN = Path(sys.executable).parent
 TOOLS = ("ours", "frictionless", "pyarrow-parse")
@@ -221,9 +230,11 @@ class SizeResult:
     timing: Timing
 
 
-def run_size(size: int, runs: int, only: set[str], keep: Path | None) -> SizeResult:
+def run_size(
+    size: int, runs: int, only: set[str], keep: Path | None, suspected: Sequence[str] = ()
+) -> SizeResult:
     with workspace(keep, f"rows-{size}") as folder:
-        package, manifest = make_contribution(folder, size)
+        package, manifest = make_contribution(folder, size, suspected)
         found = our_findings(package)
         missing, extra = compare(found, manifest)
         matches = not missing and not extra
@@ -406,10 +417,20 @@ def main() -> int:
     parser.add_argument("--bad-cells-runs", type=int, default=1)
     parser.add_argument("--small-runs", type=int, default=5, help="0 to skip")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated packages")
+    suspected = [k.name for kinds in SUSPECTED_DEFECTS.values() for k in kinds]
+    parser.add_argument(
+        "--suspected",
+        nargs="*",
+        choices=suspected,
+        metavar="KIND",
+        help="also inject these defects, on which the validator reports a cascade today "
+        f"(no KIND: all of {', '.join(suspected)})",
+    )
     args = parser.parse_args()
     only = set(args.only) | {"ours"}
     print(f"== load average {load()} on {os.cpu_count()} CPU(s) before")
-    sizes = [run_size(size, args.runs, only, args.keep) for size in args.sizes]
+    added = suspected if args.suspected == [] else (args.suspected or [])
+    sizes = [run_size(size, args.runs, only, args.keep, added) for size in args.sizes]
     bad = (
         run_bad_cells(args.bad_cells, args.bad_cells_runs, only, args.keep)
         if args.bad_cells

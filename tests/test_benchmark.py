@@ -68,6 +68,7 @@ def test_findings_equal_the_manifest(benchmark: ModuleType, tmp_path: Path) -> N
         "line-endings",
         "round-guarantors",
         "host-not-participant",
+        "citation-target",
     } <= codes
 
 
@@ -88,3 +89,28 @@ def test_a_bad_cell_on_every_row(benchmark: ModuleType, tmp_path: Path) -> None:
     assert Counter(code for *_, code in found) == {"not-in-vocabulary": 2_000}
     assert {(file, field) for file, _, field, _ in found} == {("data/actor_names.csv", "usage")}
     assert sorted(row for _, row, _, _ in found) == list(range(2, 2_002))
+
+
+def _suspected() -> list[tuple[str, str]]:
+    """(table, kind) of each suspected defect, read before the fixture imports it."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        contribution = importlib.import_module("contribution")
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return [(t, k.name) for t, kinds in contribution.SUSPECTED_DEFECTS.items() for k in kinds]
+
+
+@pytest.mark.parametrize(("table", "kind"), _suspected())
+@pytest.mark.xfail(
+    strict=True, reason="the validator reports a cascade on this defect (see SUSPECTED_DEFECTS)"
+)
+def test_suspected_cascade(benchmark: ModuleType, tmp_path: Path, table: str, kind: str) -> None:
+    """Defects on which the validator reports a cascade today: the broken cell should be
+    reported once. When one passes, move its kind into the benchmark's defects."""
+    contribution = sys.modules["contribution"]
+    package, manifest = contribution.make_contribution(tmp_path, 4_000, suspected=[kind])
+    assert contribution.injected_kinds(tmp_path)[f"{table}:{kind}"] >= 1
+    missing, extra = benchmark.compare(benchmark.our_findings(package), manifest)
+    assert not missing, sorted(missing)
+    assert not extra, sorted(extra)
