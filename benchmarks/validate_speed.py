@@ -140,21 +140,27 @@ def commands(package: Path) -> dict[str, list[str]]:
 
 
 def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process."""
+    """Wall seconds and peak RSS (KiB) of one child process, which must exit with 0
+    (valid) or 1 (problems found): anything else is a failure, not a time."""
     if Path("/usr/bin/time").exists():
         with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
-            subprocess.run(
+            status = subprocess.run(
                 ["/usr/bin/time", "-f", "%e %M", "-o", out.name, *command],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=False,
-            )
+            ).returncode
             seconds, kib = out.read().split()[-2:]
-            return float(seconds), int(kib)
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss
+            result = float(seconds), int(kib)
+    else:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, wait_status, usage = os.wait4(child.pid, 0)
+        status = os.waitstatus_to_exitcode(wait_status)
+        result = time.perf_counter() - start, usage.ru_maxrss
+    if status not in (0, 1):
+        raise RuntimeError(f"exit status {status}: {' '.join(command)[:200]}")
+    return result
 
 
 @dataclass
