@@ -329,6 +329,8 @@ def linear(sizes: list[SizeResult]) -> tuple[str, bool | None]:
         return per_thousand, None
     slopes = [(t2 - t1) / (r2 - r1) * 1000 for (r1, t1), (r2, t2) in pairwise(points)]
     line = f"{per_thousand}; marginal s/1,000 rows: " + ", ".join(f"{s:.4f}" for s in slopes)
+    if len(slopes) < 2:
+        return line, None  # two sizes give one slope: nothing to compare it with
     return line, slopes[-1] <= LINEAR_SLOPE_RATIO * max(slopes[0], 1e-9)
 
 
