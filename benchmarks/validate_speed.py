@@ -393,7 +393,9 @@ def summary(
             ),
             (
                 f"{bad.rows:,} bad cells in <= {BAD_CELLS_SECONDS:.0f} s",
-                f"ours {shown(ours, ' s', 2)}, frictionless {shown(theirs, ' s', 2)}",
+                f"ours {shown(ours, ' s', 2)} {shown(bad.timing.memory('ours'), ' MiB', 0)}, "
+                f"frictionless {shown(theirs, ' s', 2)} "
+                f"{shown(bad.timing.memory('frictionless'), ' MiB', 0)}",
                 verdict(None if ours is None else ours <= BAD_CELLS_SECONDS),
             ),
         ]
