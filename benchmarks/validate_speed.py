@@ -281,7 +281,7 @@ def run_bad_cells(rows: int, runs: int, only: set[str], keep: Path | None) -> Ba
         codes = Counter(code for *_, code in our_findings(package))
         reported = codes.pop("not-in-vocabulary", 0)
         others = codes.total()
-        print(f"== a million bad cells: {rows:,} rows of actor_names, each with a bad usage")
+        print(f"== bad cells: {rows:,} rows of actor_names, each with a usage not allowed")
         print(
             f"  ours reports {reported:,} not-in-vocabulary (expected {rows:,}) and "
             f"{others} other problem(s) {dict(codes) if codes else ''}"
