@@ -2,25 +2,33 @@
 
     python benchmarks/validate_speed.py --sizes 10000 100000 1000000 --runs 3
 
-For each size, builds a package folder (the shipped data/ plus a descriptor without
-the files' ``bytes`` and ``hash``, as a contributor's edited copy) whose
-``actor_names.csv`` has SIZE generated rows and whose ``participants.csv`` has
-min(SIZE, key space) rows: every (round, actor, role) key is used at most once, with
-exactly the three shipped guarantors per round, so the key space of valid shipped
-values is 22 rounds x (3 + actors x 3 other roles). About one defect per 1,000 rows
-of each kind is injected at known rows and listed in ``manifest.json`` as
-``[file, row, field, code]``.
+1. For each size, builds a package (benchmarks/contribution.py) whose ``actor_names.csv``
+   has SIZE rows and ``participants.csv`` min(SIZE, 3,960), with defects of every kind
+   the validator checks in their rows at known rows, listed in ``manifest.json`` as
+   ``[file, row, field, code]``. Checks that our findings equal the manifest exactly
+   (as a multiset: a problem reported twice is an extra), then runs, as separate
+   processes and alternating, RUNS times each: our validator, ``frictionless validate
+   --limit-errors 0 --json`` and a pyarrow parse of the same two CSVs, timing each
+   child's wall time and peak memory with ``/usr/bin/time``.
+2. A million bad cells (``--bad-cells N``): a package whose actor_names has N rows,
+   each with a usage not in the vocabulary; checks that ours reports exactly N
+   ``not-in-vocabulary`` problems and nothing else, and times ours and frictionless
+   (``--bad-cells-runs``, 1 by default: frictionless takes minutes on it).
+3. Start-up on a small input (``--small-runs``): ``astana-talks validate
+   participants.csv`` against ``frictionless validate participants.csv`` on a copy of
+   the shipped file in a temporary folder, as a contributor would pass it.
+4. Prints a summary of every target of the issue, measured, met or not.
 
-Then runs, as separate processes and alternating, RUNS times each: our validator,
-``frictionless validate --limit-errors 0 --json`` and a pyarrow parse of the same two
-CSVs, timing each child's wall time and peak memory with ``/usr/bin/time``. Prints
-the medians, the ratios, and whether our findings equal the manifest.
+``--only ours`` skips the other tools (for quick iterations on the engine: the
+findings are still checked); ``--keep DIR`` keeps the generated packages in DIR;
+``--suspected`` also injects the defects on which the validator reports a cascade
+today (see ``SUSPECTED_DEFECTS`` in benchmarks/contribution.py).
+The exit status is 1 when our findings differ from the manifest, whatever the times.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import shutil
@@ -29,227 +37,67 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
-from astana_talks.generate import without_integrity
-from astana_talks.models import TABLES
+from contribution import (
+    ROOT,
+    SUSPECTED_DEFECTS,
+    Finding,
+    injected_kinds,
+    make_bad_cells,
+    make_contribution,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-#: Defects per row: one of each kind in every block of this many rows.
-EVERY = 1000
-#: One finding: file (relative to the package), row (line in the file), field, code.
-Finding = tuple[str, int, str, str]
-
-#: (kind, offset in each block of EVERY rows): the defects each table gets.
-ACTOR_NAMES_DEFECTS = (
-    ("not-in-vocabulary", 101),
-    ("unknown-actor", 201),
-    ("unknown-source", 301),
-    ("required-value", 401),
-    ("duplicate-key", 501),
-    ("pattern-mismatch", 601),
-)
-PARTICIPANTS_DEFECTS = (
-    ("not-in-vocabulary", 101),
-    ("unknown-actor", 201),
-    ("unknown-source", 301),
-    ("required-value", 401),
-    ("duplicate-key", 501),
-    ("pattern-mismatch", 601),
-    ("type-error", 701),
-)
+TOOLS = ("ours", "frictionless", "pyarrow-parse")
+#: The issue's targets.
+FASTER_THAN_FRICTIONLESS = 20.0
+TIMES_THE_PARSE = 3.0
+SMALL_INPUT_RATIO = 0.5
+#: "reports them in seconds, not the ~20 s it takes today": read as at most 5 s.
+BAD_CELLS_SECONDS = 5.0
+#: Linear time: the cost of each further 1,000 rows between the two largest sizes is at
+#: most this much the cost between the two smallest (start-up cancels out).
+LINEAR_SLOPE_RATIO = 1.5
+#: The size the issue's speed and memory targets are stated at.
+TARGET_SIZE = 1_000_000
 
 
-def _read(name: str) -> list[dict[str, str]]:
-    with (ROOT / "data" / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+# -- our findings ----------------------------------------------------------------------
 
 
-def quoted_source() -> str:
-    """A shipped source not shipped in full (empty text_file): its quotes are only
-    checked for length."""
-    return next(r["source_id"] for r in _read("sources.csv") if not r["text_file"])
-
-
-def copy_package(target: Path) -> Path:
-    """The shipped package at ``target``, its descriptor without sizes and hashes."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "data", target / "data")
-    descriptor = without_integrity(json.loads((ROOT / "datapackage.json").read_bytes()))
-    (target / "datapackage.json").write_text(
-        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return target
-
-
-#: Defects both tables get the same way: kind -> (field, value for row INDEX, code).
-_SHARED_DEFECTS = {
-    "unknown-actor": ("actor_id", "no-such-actor-{}", "foreign-key"),
-    "unknown-source": ("source_id", "no-such-source-{}", "foreign-key"),
-    "pattern-mismatch": ("actor_id", "Bad Id {}", "pattern-mismatch"),
-}
-
-
-def _defect(index: int, kinds: Sequence[tuple[str, int]]) -> str | None:
-    for kind, offset in kinds:
-        if index % EVERY == offset:
-            return kind
-    return None
-
-
-def _write(path: Path, table: str, rows: Iterator[dict[str, str]]) -> None:
-    columns = TABLES[table].columns()
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, lineterminator="\n", restval="")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def actor_names(rows: int, manifest: list[Finding]) -> Iterator[dict[str, str]]:
-    """ROWS rows of actor_names: unique names of shipped actors, a short quote of a
-    source not shipped in full, with defects at known rows."""
-    file = "data/actor_names.csv"
-    actors = [r["actor_id"] for r in _read("actors.csv")]
-    source = quoted_source()
-    previous: dict[str, str] = {}
-    for index in range(rows):
-        line = index + 2  # the header is line 1
-        row = {
-            "actor_id": actors[index % len(actors)],
-            "name": f"generated name {index}",
-            "usage": "name",
-            "source_id": source,
-            "quote": f"a short quote number {index}",
-        }
-        kind = _defect(index, ACTOR_NAMES_DEFECTS)
-        if kind == "not-in-vocabulary":
-            row["usage"] = "nickname"
-            manifest.append((file, line, "usage", kind))
-        elif kind in _SHARED_DEFECTS:
-            field, value, code = _SHARED_DEFECTS[kind]
-            row[field] = value.format(index)
-            manifest.append((file, line, field, code))
-        elif kind == "required-value":
-            row["name"] = ""
-            manifest.append((file, line, "name", kind))
-        elif kind == "duplicate-key":
-            row["actor_id"], row["name"] = previous["actor_id"], previous["name"]
-            manifest.append((file, line, "", kind))  # a row's key, not one field
-        previous = row
-        yield row
-
-
-def participant_keys() -> list[tuple[str, str, str]]:
-    """Every valid (round, actor, role): the three shipped guarantors of each round,
-    then each shipped actor as party, observer and host."""
-    rounds = [r["round_number"] for r in _read("rounds.csv")]
-    actors = [r["actor_id"] for r in _read("actors.csv")]
-    shipped = _read("participants.csv")
-    keys: list[tuple[str, str, str]] = []
-    for number in rounds:
-        keys += [
-            (number, p["actor_id"], "guarantor")
-            for p in shipped
-            if p["round_number"] == number and p["role"] == "guarantor"
-        ]
-        keys += [
-            (number, actor, role) for actor in actors for role in ("party", "observer", "host")
-        ]
-    return keys
-
-
-def participants(rows: int, manifest: list[Finding]) -> Iterator[dict[str, str]]:
-    """min(ROWS, key space) rows of participants, with defects at known rows (never on
-    a guarantor or host row, nor right after one, so no round rule is broken)."""
-    file = "data/participants.csv"
-    source = quoted_source()
-    previous: dict[str, str] = {}
-    for index, (number, actor, role) in enumerate(participant_keys()[:rows]):
-        line = index + 2
-        row = {
-            "round_number": number,
-            "actor_id": actor,
-            "role": role,
-            "attendance": "attended",
-            "source_id": source,
-            "quote": f"delegation number {index} attended the round",
-        }
-        kind = _defect(index, PARTICIPANTS_DEFECTS)
-        if kind is not None and (
-            role not in ("party", "observer") or previous["role"] == "guarantor"
-        ):
-            kind = None  # keep the round rules intact: shift nothing, skip this one
-        if kind == "not-in-vocabulary":
-            row["attendance"] = "perhaps"
-            manifest.append((file, line, "attendance", kind))
-        elif kind in _SHARED_DEFECTS:
-            field, value, code = _SHARED_DEFECTS[kind]
-            row[field] = value.format(index)
-            manifest.append((file, line, field, code))
-        elif kind == "required-value":
-            row["attendance"] = ""
-            manifest.append((file, line, "attendance", kind))
-        elif kind == "duplicate-key":
-            row["actor_id"], row["role"] = previous["actor_id"], previous["role"]
-            manifest.append((file, line, "", kind))
-        elif kind == "type-error":
-            row["round_number"] = "x"
-            manifest.append((file, line, "round_number", kind))
-        previous = row
-        yield row
-
-
-def make_contribution(folder: Path, rows: int) -> tuple[Path, list[Finding]]:
-    """A package folder with generated actor_names and participants, and its manifest
-    (also written to ``folder/manifest.json``)."""
-    package = copy_package(folder / "package")
-    manifest: list[Finding] = []
-    _write(package / "data" / "actor_names.csv", "actor_names", actor_names(rows, manifest))
-    _write(package / "data" / "participants.csv", "participants", participants(rows, manifest))
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    return package, manifest
-
-
-def known_cascades(package: Path) -> set[Finding]:
-    """Follow-ons of the injected empty names that are right to report: a second empty
-    name of the same actor repeats the (actor_id, name) key, a duplicate-key (the
-    generator reuses actors; Frictionless reports the same duplicates). An empty name is
-    not also reported as an ambiguous name: it is a missing value, reported once."""
-    file = "data/actor_names.csv"
-    found: set[Finding] = set()
-    actors: set[str] = set()
-    with (package / file).open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            if row["name"]:
-                continue
-            if row["actor_id"] in actors:
-                found.add((file, line, "", "duplicate-key"))
-            actors.add(row["actor_id"])
-    return found
-
-
-def our_findings(package: Path) -> set[Finding]:
-    """What ``astana-talks validate --format json`` reports, as findings."""
+def our_report(paths: Iterable[Path]) -> dict[str, object]:
+    """What ``astana-talks validate --format json`` reports on ``paths``."""
     result = subprocess.run(
-        [str(BIN / "astana-talks"), "validate", "--format", "json", str(package)],
+        [str(BIN / "astana-talks"), "validate", "--format", "json", *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
     )
-    report = json.loads(result.stdout)
+    report: dict[str, object] = json.loads(result.stdout)
     if report["partial"] or report["omitted"]:
         raise RuntimeError("our report was truncated")
-    return {
+    return report
+
+
+def our_findings(package: Path) -> list[Finding]:
+    """What ``astana-talks validate --format json`` reports, as findings, in order."""
+    problems = our_report([package])["problems"]
+    assert isinstance(problems, list)
+    return [
         (
             _relative(p.get("file") or "", package),
             p.get("row") or 0,
             p.get("field") or "",
             p["code"],
         )
-        for p in report["problems"]
-    }
+        for p in problems
+    ]
 
 
 def _relative(file: str, package: Path) -> str:
@@ -257,9 +105,26 @@ def _relative(file: str, package: Path) -> str:
     return path.relative_to(package).as_posix() if path.is_absolute() else file
 
 
+def compare(
+    found: Iterable[Finding], manifest: Iterable[Finding]
+) -> tuple[Counter[Finding], Counter[Finding]]:
+    """(missing, extra): manifest entries not found, findings not in the manifest (a
+    finding reported twice is once extra)."""
+    expected, got = Counter(manifest), Counter(found)
+    return expected - got, got - expected
+
+
+# -- timing ---------------------------------------------------------------------------
+
+
 def commands(package: Path) -> dict[str, list[str]]:
     files = [str(package / "data" / n) for n in ("actor_names.csv", "participants.csv")]
-    parse = "import sys, pyarrow.csv as c\nfor f in sys.argv[1:]: c.read_csv(f)"
+    # ragged rows are skipped (the validator reports them); a parse error would end it
+    parse = (
+        "import sys, pyarrow.csv as c\n"
+        "o = c.ParseOptions(invalid_row_handler=lambda row: 'skip')\n"
+        "for f in sys.argv[1:]: c.read_csv(f, parse_options=o)"
+    )
     return {
         "ours": [str(BIN / "astana-talks"), "validate", "--format", "json", str(package)],
         "frictionless": [
@@ -275,72 +140,324 @@ def commands(package: Path) -> dict[str, list[str]]:
 
 
 def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process."""
+    """Wall seconds and peak RSS (KiB) of one child process, which must exit with 0
+    (valid) or 1 (problems found): anything else is a failure, not a time."""
     if Path("/usr/bin/time").exists():
         with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
-            subprocess.run(
+            status = subprocess.run(
                 ["/usr/bin/time", "-f", "%e %M", "-o", out.name, *command],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=False,
-            )
+            ).returncode
             seconds, kib = out.read().split()[-2:]
-            return float(seconds), int(kib)
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss
+            result = float(seconds), int(kib)
+    else:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, wait_status, usage = os.wait4(child.pid, 0)
+        status = os.waitstatus_to_exitcode(wait_status)
+        result = time.perf_counter() - start, usage.ru_maxrss
+    if status not in (0, 1):
+        raise RuntimeError(f"exit status {status}: {' '.join(command)[:200]}")
+    return result
 
 
-def compare(found: set[Finding], manifest: list[Finding]) -> tuple[set[Finding], set[Finding]]:
-    """(missing, extra): manifest entries not found, findings not in the manifest."""
-    expected = set(manifest)
-    return expected - found, found - expected
+@dataclass
+class Timing:
+    """Each tool's runs: wall seconds and peak MiB."""
+
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    mib: dict[str, list[float]] = field(default_factory=dict)
+
+    def time(self, tool: str) -> float | None:
+        runs = self.seconds.get(tool)
+        return statistics.median(runs) if runs else None
+
+    def memory(self, tool: str) -> float | None:
+        runs = self.mib.get(tool)
+        return statistics.median(runs) if runs else None
+
+    def print(self) -> None:
+        for tool, runs in self.seconds.items():
+            listed = ", ".join(f"{s:.2f}" for s in runs)
+            print(
+                f"  {tool:14} median {self.time(tool):7.2f} s ({listed})  "
+                f"{self.memory(tool):7.0f} MiB"
+            )
+
+
+def alternate(tools: dict[str, list[str]], runs: int) -> Timing:
+    """Run the tools in turn, RUNS rounds."""
+    timing = Timing()
+    for _ in range(runs):
+        for tool, command in tools.items():
+            seconds, kib = measure(command)
+            timing.seconds.setdefault(tool, []).append(seconds)
+            timing.mib.setdefault(tool, []).append(kib / 1024)
+    return timing
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def shown(value: float | None, unit: str = "x", digits: int = 1) -> str:
+    return "not measured" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def load() -> str:
+    """The 1, 5 and 15-minute load averages (other processes make times unreliable)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
+# -- the three measurements -----------------------------------------------------------
+
+
+@contextmanager
+def workspace(keep: Path | None, name: str) -> Iterator[Path]:
+    """A fresh folder: ``keep/name`` (kept), or a temporary one."""
+    if keep is None:
+        with tempfile.TemporaryDirectory() as temporary:
+            yield Path(temporary)
+        return
+    folder = keep / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    yield folder
+
+
+@dataclass
+class SizeResult:
+    rows: int
+    injected: int
+    matches: bool
+    timing: Timing
+
+
+def run_size(
+    size: int, runs: int, only: set[str], keep: Path | None, suspected: Sequence[str] = ()
+) -> SizeResult:
+    with workspace(keep, f"rows-{size}") as folder:
+        package, manifest = make_contribution(folder, size, suspected)
+        found = our_findings(package)
+        missing, extra = compare(found, manifest)
+        matches = not missing and not extra
+        kinds = injected_kinds(folder)
+        print(
+            f"== {size:,} rows: {kinds.total()} defects of {len(kinds)} kinds "
+            f"({len(manifest)} findings expected in the manifest)"
+        )
+        print(f"findings == manifest: {matches}", end="  ")
+        print(f"(missing {missing.total()}, extra {extra.total()})")
+        for label, items in (("missing", missing), ("extra", extra)):
+            for item in sorted(items)[:20]:
+                print(f"  {label}: {item}" + (f" x{items[item]}" if items[item] > 1 else ""))
+            if len(items) > 20:
+                print(f"  ... {len(items) - 20} more {label}")
+        tools = {t: c for t, c in commands(package).items() if t in only}
+        timing = alternate(tools, runs)
+        timing.print()
+        t, m = timing.time, timing.memory
+        print(f"  frictionless / ours time: {shown(ratio(t('frictionless'), t('ours')))}")
+        print(f"  ours / pyarrow-parse time: {shown(ratio(t('ours'), t('pyarrow-parse')))}")
+        print(f"  ours / frictionless memory: {shown(ratio(m('ours'), m('frictionless')), '', 2)}")
+        sys.stdout.flush()
+        return SizeResult(size, len(manifest), matches, timing)
+
+
+@dataclass
+class BadCellsResult:
+    rows: int
+    reported: int
+    others: int
+    timing: Timing
+
+
+def run_bad_cells(rows: int, runs: int, only: set[str], keep: Path | None) -> BadCellsResult:
+    with workspace(keep, f"bad-cells-{rows}") as folder:
+        package = make_bad_cells(folder, rows)
+        codes = Counter(code for *_, code in our_findings(package))
+        reported = codes.pop("not-in-vocabulary", 0)
+        others = codes.total()
+        print(f"== bad cells: {rows:,} rows of actor_names, each with a usage not allowed")
+        print(
+            f"  ours reports {reported:,} not-in-vocabulary (expected {rows:,}) and "
+            f"{others} other problem(s) {dict(codes) if codes else ''}"
+        )
+        tools = {t: c for t, c in commands(package).items() if t in only - {"pyarrow-parse"}}
+        timing = alternate(tools, runs)
+        timing.print()
+        t = timing.time
+        print(f"  frictionless / ours time: {shown(ratio(t('frictionless'), t('ours')))}")
+        sys.stdout.flush()
+        return BadCellsResult(rows, reported, others, timing)
+
+
+def run_small(runs: int, only: set[str], keep: Path | None) -> Timing:
+    with workspace(keep, "small") as folder:
+        csv = folder / "participants.csv"
+        shutil.copyfile(ROOT / "data" / "participants.csv", csv)
+        tools = {
+            "ours": [str(BIN / "astana-talks"), "validate", str(csv)],
+            "frictionless": [str(BIN / "frictionless"), "validate", str(csv)],
+        }
+        timing = alternate({t: c for t, c in tools.items() if t in only}, runs)
+        print("== start-up on a small input: participants.csv as shipped, alone")
+        timing.print()
+        t = timing.time
+        print(f"  ours / frictionless time: {shown(ratio(t('ours'), t('frictionless')), '', 2)}")
+        sys.stdout.flush()
+        return timing
+
+
+# -- the summary ----------------------------------------------------------------------
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("met" if ok else "NOT MET")
+
+
+def linear(sizes: list[SizeResult]) -> tuple[str, bool | None]:
+    """Seconds per 1,000 rows at each size, and whether the cost of further rows stays
+    flat (see :data:`LINEAR_SLOPE_RATIO`)."""
+    timed = [(s.rows, s.timing.time("ours")) for s in sizes if s.timing.time("ours")]
+    points = sorted((r, t) for r, t in timed if t is not None)
+    per_thousand = ", ".join(f"{r:,}: {1000 * t / r:.4f}" for r, t in points)
+    if len(points) < 2:
+        return per_thousand, None
+    slopes = [(t2 - t1) / (r2 - r1) * 1000 for (r1, t1), (r2, t2) in pairwise(points)]
+    line = f"{per_thousand}; marginal s/1,000 rows: " + ", ".join(f"{s:.4f}" for s in slopes)
+    if len(slopes) < 2:
+        return line, None  # two sizes give one slope: nothing to compare it with
+    return line, slopes[-1] <= LINEAR_SLOPE_RATIO * max(slopes[0], 1e-9)
+
+
+def summary(
+    sizes: list[SizeResult], bad: BadCellsResult | None, small: Timing | None
+) -> list[tuple[str, str, str]]:
+    """(target, measured, met) for every target of the issue."""
+    rows: list[tuple[str, str, str]] = []
+    for s in sizes:
+        rows.append(
+            (
+                f"findings == manifest at {s.rows:,} rows",
+                f"{s.injected} expected, {'equal' if s.matches else 'different'}",
+                verdict(s.matches),
+            )
+        )
+    largest = max(sizes, key=lambda s: s.rows, default=None)
+    if largest is not None:
+        t, m = largest.timing.time, largest.timing.memory
+        at = f"at {largest.rows:,} rows" + (
+            "" if largest.rows == TARGET_SIZE else f" (target is at {TARGET_SIZE:,})"
+        )
+        faster = ratio(t("frictionless"), t("ours"))
+        parse = ratio(t("ours"), t("pyarrow-parse"))
+        memory = ratio(m("ours"), m("frictionless"))
+        rows += [
+            (
+                f">= {FASTER_THAN_FRICTIONLESS:.0f}x faster than frictionless {at}",
+                shown(faster),
+                verdict(None if faster is None else faster >= FASTER_THAN_FRICTIONLESS),
+            ),
+            (
+                f"<= {TIMES_THE_PARSE:.0f}x the pyarrow parse {at}",
+                shown(parse),
+                verdict(None if parse is None else parse <= TIMES_THE_PARSE),
+            ),
+            (
+                f"peak memory <= frictionless's {at}",
+                "not measured"
+                if memory is None
+                else f"{m('ours'):.0f} / {m('frictionless'):.0f} MiB ({memory:.2f}x)",
+                verdict(None if memory is None else memory <= 1.0),
+            ),
+        ]
+    line, flat = linear(sizes)
+    rows.append(
+        (
+            f"time linear (marginal cost, largest <= {LINEAR_SLOPE_RATIO}x smallest)",
+            line or "not measured",
+            verdict(flat),
+        )
+    )
+    if bad is not None:
+        ours, theirs = bad.timing.time("ours"), bad.timing.time("frictionless")
+        rows += [
+            (
+                f"{bad.rows:,} bad cells reported, nothing else",
+                f"{bad.reported:,} reported, {bad.others} other(s)",
+                verdict(bad.reported == bad.rows and not bad.others),
+            ),
+            (
+                f"{bad.rows:,} bad cells in <= {BAD_CELLS_SECONDS:.0f} s",
+                f"ours {shown(ours, ' s', 2)} {shown(bad.timing.memory('ours'), ' MiB', 0)}, "
+                f"frictionless {shown(theirs, ' s', 2)} "
+                f"{shown(bad.timing.memory('frictionless'), ' MiB', 0)}",
+                verdict(None if ours is None else ours <= BAD_CELLS_SECONDS),
+            ),
+        ]
+    if small is not None:
+        small_ratio = ratio(small.time("ours"), small.time("frictionless"))
+        rows.append(
+            (
+                f"small input: ours <= {SMALL_INPUT_RATIO}x frictionless's wall time",
+                "not measured"
+                if small_ratio is None
+                else f"{small.time('ours'):.2f} / {small.time('frictionless'):.2f} s "
+                f"({small_ratio:.2f}x)",
+                verdict(None if small_ratio is None else small_ratio <= SMALL_INPUT_RATIO),
+            )
+        )
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each tool per size")
+    parser.add_argument(
+        "--only", nargs="+", choices=TOOLS, default=list(TOOLS), help="the tools to time"
+    )
+    parser.add_argument("--bad-cells", type=int, default=1_000_000, metavar="N", help="0 to skip")
+    parser.add_argument("--bad-cells-runs", type=int, default=1)
+    parser.add_argument("--small-runs", type=int, default=5, help="0 to skip")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated packages")
+    suspected = [k.name for kinds in SUSPECTED_DEFECTS.values() for k in kinds]
+    parser.add_argument(
+        "--suspected",
+        nargs="*",
+        choices=suspected,
+        metavar="KIND",
+        help="also inject these defects, on which the validator reports a cascade today "
+        f"(no KIND: all of {', '.join(suspected)})",
+    )
     args = parser.parse_args()
-    for size in args.sizes:
-        with tempfile.TemporaryDirectory() as name:
-            package, manifest = make_contribution(Path(name), size)
-            found = our_findings(package)
-            missing, extra = compare(found, manifest)
-            cascades = known_cascades(package)
-            unexpected = extra - cascades
-            print(f"== {size:,} rows ({len(manifest)} injected defects)")
-            print(f"findings == manifest: {not missing and not extra}")
-            print(
-                f"  missing: {len(missing)}; extra: {len(extra)}, of which known cascades: "
-                f"{len(extra & cascades)} (of {len(cascades)} predicted)"
-            )
-            for label, items in (("missing", missing), ("unexpected extra", unexpected)):
-                for item in sorted(items)[:20]:
-                    print(f"  {label}: {item}")
-                if len(items) > 20:
-                    print(f"  ... {len(items) - 20} more {label}")
-            times: dict[str, list[float]] = {}
-            memory: dict[str, list[int]] = {}
-            tools = commands(package)
-            for _ in range(args.runs):
-                for tool, command in tools.items():
-                    seconds, kib = measure(command)
-                    times.setdefault(tool, []).append(seconds)
-                    memory.setdefault(tool, []).append(kib)
-            median = {t: statistics.median(v) for t, v in times.items()}
-            peak = {t: statistics.median(v) / 1024 for t, v in memory.items()}
-            for tool in tools:
-                runs = ", ".join(f"{s:.2f}" for s in times[tool])
-                print(f"  {tool:14} median {median[tool]:7.2f} s ({runs})  {peak[tool]:7.0f} MiB")
-            print(f"  frictionless / ours time: {median['frictionless'] / median['ours']:.1f}x")
-            print(f"  ours / pyarrow-parse time: {median['ours'] / median['pyarrow-parse']:.1f}x")
-            print(f"  ours / frictionless memory: {peak['ours'] / peak['frictionless']:.2f}")
-            sys.stdout.flush()
-    return 0
+    only = set(args.only) | {"ours"}
+    print(f"== load average {load()} on {os.cpu_count()} CPU(s) before")
+    added = suspected if args.suspected == [] else (args.suspected or [])
+    sizes = [run_size(size, args.runs, only, args.keep, added) for size in args.sizes]
+    bad = (
+        run_bad_cells(args.bad_cells, args.bad_cells_runs, only, args.keep)
+        if args.bad_cells
+        else None
+    )
+    small = run_small(args.small_runs, only, args.keep) if args.small_runs else None
+    table = summary(sizes, bad, small)
+    print(f"== load average {load()} after: above 1, other processes shared the CPUs and")
+    print("   the times are not to be trusted (the findings are)")
+    width = max(len(target) for target, _, _ in table)
+    print("== summary")
+    for target, measured, met in table:
+        print(f"  {target:{width}}  {met:12}  {measured}")
+    correct = all(s.matches for s in sizes) and (
+        bad is None or (bad.reported == bad.rows and not bad.others)
+    )
+    return 0 if correct else 1
 
 
 if __name__ == "__main__":
