@@ -308,24 +308,32 @@ def test_the_canonical_rows_are_valid() -> None:
             assert record is not None, problems
 
 
+#: One break of each row rule: table, cells changed in its first canonical row, and
+#: the column the validator names.
+BREAKS: list[tuple[str, Row, str]] = [
+    ("actors", {"inferred_fields": "bogus", "inference_note": "x"}, "inferred_fields"),
+    ("actors", {"inferred_fields": "kind", "inference_note": ""}, "inference_note"),
+    ("actors", {"inferred_fields": "", "inference_note": "x"}, "inferred_fields"),
+    ("sources", {"text_file": "data/sources/x.txt", "text_sha256": ""}, "text_sha256"),
+    ("sources", {"text_file": "", "text_sha256": "0" * 64}, "text_file"),
+    ("meetings", {"start_date": "", "end_date": "2023"}, "start_date"),
+    ("rounds", {"start_date": "2023-02", "end_date": "2023-01"}, "end_date"),
+    ("outcomes", {"round_number": "1", "meeting_id": "doha-2024-12-07"}, "meeting_id"),
+]
+
+
 def test_every_rule_message_is_mapped() -> None:
-    # each message of RULE_FIELDS is one the models give (no stale entries)
-    given = {
-        "sources": {"text_file": "data/sources/x.txt", "text_sha256": ""},
-        "rounds": {"start_date": "2023-02", "end_date": "2023-01"},
-        "meetings": {"start_date": "", "end_date": "2023"},
-        "outcomes": {"round_number": "1", "meeting_id": "doha-2024-12-07"},
-    }
-    messages = []
-    for table, change in given.items():
+    # each entry of RULE_FIELDS maps a message the models give, to the validator's column
+    for table, change, field in BREAKS:
         _, problems = parse_row(TABLES[table], canonical(table)[0] | change, {"row": 0})
-        messages += [p.message for p in problems]
-    for change in ({"inferred_fields": "bogus"}, {"inferred_fields": "kind"}):
-        row = canonical("actors")[0] | {"inference_note": ""} | change
-        messages += [p.message for p in parse_row(TABLES["actors"], row, {"row": 0})[1]]
-    row = canonical("actors")[0] | {"inferred_fields": "", "inference_note": "x"}
-    messages += [p.message for p in parse_row(TABLES["actors"], row, {"row": 0})[1]]
-    messages.append("text_file is empty: text_file and text_sha256 go together")
+        assert [(p.code, rule_field(p)) for p in problems] == [("row-rule", field)]
+        _, problems = validated(table, [canonical(table)[0] | change])
+        assert [p.field for p in problems if p.code == "row-rule"] == [field]
+    messages = [
+        p.message
+        for table, change, _ in BREAKS
+        for p in parse_row(TABLES[table], canonical(table)[0] | change, {"row": 0})[1]
+    ]
     for pattern, _ in RULE_FIELDS:
         assert any(pattern.search(message) for message in messages), pattern
 
