@@ -112,8 +112,8 @@ def validated(table: str, rows: Sequence[Mapping[str, str]]) -> tuple[list[int],
 
 @st.composite
 def partial_dates(draw: st.DrawFn) -> str:
-    """Real partial dates of every precision, close enough to fall either side of
-    each other."""
+    """Partial dates of every precision, close enough to fall either side of each
+    other; most are real, some are not (2023-02-29, 2024-06-31)."""
     parts = [
         draw(st.sampled_from(["2023", "2023", "2024"])),
         draw(st.sampled_from(["01", "02", "06", "07", "12"])),
@@ -363,7 +363,8 @@ def test_models_and_validator_agree_on_row_rules(case: Case) -> None:
 # --- table rules -------------------------------------------------------------------------
 
 #: Characters that do not show, as the validator's rule lists them; only these are put
-#: into keys, so the reference need not know the whole list.
+#: into cells (the canonical cells hold none), so the reference need not know the
+#: whole list.
 INVISIBLE_CHARS = "\u200b\u200d\u00ad\ufeff\u202e\u2066\x1b\x07\x1f"
 #: Key values that fit together more than one way once joined ('x/y' + 'x' and
 #: 'x' + 'y/x'), and that look alike in NFC ('é' precomposed and decomposed).
