@@ -180,6 +180,10 @@ def parse_row(
         reported = {p.field for p in problems}
         for e in error.errors():
             field = str(e["loc"][0]) if e["loc"] else None
+            if field is None and problems:
+                # a cell that could not be read was left out: the row rules saw it as
+                # empty, so what they say is not about the row as written
+                continue
             if field is None or field not in reported:  # one problem per cell (unions repeat)
                 problems.append(_pydantic_problem(model, e, cells, where))
                 reported.add(field)
