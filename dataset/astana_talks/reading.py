@@ -1,15 +1,17 @@
 """Reading one CSV file into text columns, with the physical line of every row.
 
 The file is parsed by pyarrow's CSV reader (columnar, in C++) with every column
-read as text, so that the checks in :mod:`astana_talks.checks` see exactly what
+read as text, so that the checks in :mod:`astana_talks.table_checks` see exactly what
 the contributor wrote. File-level and structural problems (encoding, delimiter,
 line endings, header, ragged and blank rows) are found here.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,7 +24,8 @@ import pyarrow.csv as pacsv
 from .cells import Suggester
 from .models import Record
 from .problems import Problem
-from .schemas import Column, columns
+from .schemas import Column
+from .schemas import columns as _columns
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -136,6 +139,34 @@ def _empty(
     return CsvTable(model, file, header, {}, np.zeros(0, np.int64), tuple(problems), readable=False)
 
 
+#: The header is read from at most this many bytes at the start of a file.
+HEADER_BYTES = 1 << 20
+
+
+def _not_utf8(data: bytes) -> int | None:
+    """The offset of the first byte that is not UTF-8, if one is; decoded piece by
+    piece, so that a large file is never held twice."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 22
+    for offset in range(0, len(data), step):
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the last piece
+        try:
+            decoder.decode(data[offset : offset + step], final=offset + step >= len(data))
+        except UnicodeDecodeError as error:
+            return offset - pending + error.start
+    return None
+
+
+def _blank(data: bytes) -> bool:
+    """True when the file holds nothing but whitespace (Unicode's, as ``str.strip``)."""
+    found = re.search(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]", data)
+    if found is None:
+        return True
+    if data[found.start()] < 0x80:
+        return False
+    return not data.decode("utf-8").strip()
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -159,7 +190,9 @@ def _record_starts(text: str) -> Iterator[int]:
 
 
 def _file_problems(data: bytes, where: dict[str, Any]) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    if b"\r" not in data:
+        return problems
     crlf, lf = data.count(b"\r\n"), data.count(b"\n")
     if data.count(b"\r") > crlf:
         problems.append(
@@ -254,45 +287,6 @@ def _header_problems(
     return problems
 
 
-def _parse(data: bytes, width: int, threads: bool) -> tuple[pa.Table, list[tuple[Any, int, str]]]:
-    """All records as text columns, and (record number, cells, text) of the ragged ones.
-
-    With ``threads``, no Python callback is given to Arrow's worker threads (a ragged
-    row then raises): a Python object held by a native thread can abort the process
-    when the interpreter exits (apache/arrow#34314). Ragged rows are collected by the
-    single-threaded read, which is also the only one that numbers them."""
-    skipped: list[tuple[Any, int, str]] = []
-
-    def skip(row: Any) -> str:
-        skipped.append((row.number, row.actual_columns, row.text))
-        return "skip"
-
-    parsed = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(
-            autogenerate_column_names=True, use_threads=threads, block_size=1 << 24
-        ),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=None if threads else skip,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={f"f{i}": pa.string() for i in range(width)},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    return parsed, skipped
-
-
-#: Files at least this large are read batch by batch when they are clean (see
-#: :func:`_read_clean`); smaller ones, and any file that is not clean, by the exact path.
-STREAM_BYTES = 1 << 20
-#: Bytes per batch of the batch-wise read.
-BLOCK_BYTES = 1 << 22
-
-
 def _repeats(column: Column) -> bool:
     """Whether a column's values repeat from row to row (ids of other rows, vocabularies,
     numbers, flags, dates, optional notes), so that it is read as distinct values and
@@ -307,7 +301,7 @@ def _repeats(column: Column) -> bool:
 
 
 def _cells(chunks: list[pa.Array]) -> Cells:
-    """The cells of a column read in batches (dictionary-encoded or plain text)."""
+    """The cells of a column read in chunks (dictionary-encoded or plain text)."""
     if not chunks:
         return Cells(pa.array([], pa.string()))
     if not pa.types.is_dictionary(chunks[0].type):
@@ -319,70 +313,44 @@ def _cells(chunks: list[pa.Array]) -> Cells:
     return Cells(unified.chunk(0).dictionary, codes)
 
 
-def _read_clean(
-    model: type[Record], data: bytes, file: str, problems: list[Problem]
-) -> CsvTable | None:
-    """A clean file read batch by batch, its repeated values encoded; ``None`` for any
-    file that is not clean, which :func:`read_csv` then reads exactly.
+def _parse(
+    data: bytes, header: tuple[str, ...], model: type[Record]
+) -> tuple[pa.Table, list[tuple[Any, int, str]]]:
+    """All records (the header first) as columns, and (record number, cells, text) of
+    the ragged ones. Columns whose values repeat are read dictionary-encoded.
 
-    Clean means: no NUL or CR bytes, exactly the table's header, UTF-8 (pyarrow checks
-    it), every row as wide as the header and one line per row (a blank line, a ragged
-    row, a quoted line break or bad UTF-8 sends the file to the exact path). Quoted
-    values may hold commas and quotes; line breaks are looked for only when the file has
-    a quote at all (finding them costs pyarrow its parallel parsing)."""
-    if b"\x00" in data or b"\r" in data:
-        return None
-    end = data.find(b"\n")
-    if end < 0 or end + 1 >= len(data):
-        return None
-    try:
-        header = tuple(next(csv.reader([data[:end].decode("utf-8")])))
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    if header != model.columns():
-        return None
-    encoded = pa.dictionary(pa.int32(), pa.string())
-    chunks: dict[str, list[pa.Array]] = {name: [] for name in header}
-    try:
-        reader = pacsv.open_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(
-                column_names=list(header), skip_rows=1, block_size=BLOCK_BYTES, use_threads=True
-            ),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=b'"' in data, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={
-                    c.name: encoded if _repeats(c) else pa.string() for c in columns(model)
-                },
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        records = 0
-        for batch in reader:
-            records += batch.num_rows
-            for index, name in enumerate(header):
-                chunks[name].append(batch.column(index))
-    except (pa.ArrowInvalid, pa.ArrowKeyError):
-        return None
-    if data.count(b"\n") + (0 if data.endswith(b"\n") else 1) != records + 1:
-        return None  # a quoted line break: the exact path finds where each row starts
-    cells = {name: _cells(found) for name, found in chunks.items()}
-    lines = np.arange(2, records + 2, dtype=np.int64)
-    blank = np.ones(records, dtype=bool)
-    for found in cells.values():
-        blank &= found.rows(_mask(pc.equal(found.values, "")))
-    if blank.any():
-        where: dict[str, Any] = {"file": file, "table": model.table}
-        problems += [
-            Problem("blank-row", "the row is blank", row=int(n), hint="delete the row", **where)
-            for n in lines[blank]
-        ]
-        cells = {name: found.filter(~blank) for name, found in cells.items()}
-        lines = lines[~blank]
-    return CsvTable(model, file, header, cells, lines, tuple(problems))
+    One thread: the callback that collects ragged rows must not run on Arrow's worker
+    threads (a Python object held by a native thread can abort the process when the
+    interpreter exits, apache/arrow#34314). Line breaks inside quoted values are looked
+    for only when the file has a quote at all."""
+    skipped: list[tuple[Any, int, str]] = []
+
+    def skip(row: Any) -> str:
+        skipped.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    repeats = {c.name for c in _columns(model) if _repeats(c)}
+    parsed = pacsv.read_csv(
+        pa.BufferReader(data),
+        read_options=pacsv.ReadOptions(
+            autogenerate_column_names=True, use_threads=False, block_size=1 << 22
+        ),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=b'"' in data, ignore_empty_lines=False, invalid_row_handler=skip
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={
+                f"f{i}": _ENCODED if name in repeats else pa.string()
+                for i, name in enumerate(header)
+            },
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return parsed, skipped
+
+
+_ENCODED = pa.dictionary(pa.int32(), pa.string())
 
 
 def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
@@ -399,25 +367,19 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
             )
         )
         data = data[len(BOM) :]
-    if len(data) >= STREAM_BYTES:
-        clean = _read_clean(model, data, file, list(problems))
-        if clean is not None:
-            return clean
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        bad = data[error.start : error.start + 1]
+    bad_byte = _not_utf8(data)
+    if bad_byte is not None:
         problems.append(
             Problem(
                 "encoding-error",
-                f"byte {error.start} ({bad!r}) is not UTF-8",
-                row=_line_of(data, error.start),
+                f"byte {bad_byte} ({data[bad_byte : bad_byte + 1]!r}) is not UTF-8",
+                row=_line_of(data, bad_byte),
                 hint="save the file as UTF-8",
                 **where,
             )
         )
         return _empty(model, file, problems)
-    if "\x00" in text:
+    if b"\x00" in data:
         problems.append(
             Problem(
                 "malformed-csv",
@@ -427,15 +389,16 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
             )
         )
         return _empty(model, file, problems)
-    if not text.strip():
+    if _blank(data):
         problems.append(
             Problem("empty-file", "the file is empty: it needs at least a header row", **where)
         )
         return _empty(model, file, problems)
     problems += _file_problems(data, where)
     expected = model.columns()
-    try:
-        header = tuple(next(csv.reader(io.StringIO(text, newline=""))))
+    try:  # the header is read from the start of the file (a stray quote swallows it all)
+        start = data[:HEADER_BYTES].decode("utf-8", "ignore")
+        header = tuple(next(csv.reader(io.StringIO(start, newline=""))))
     except csv.Error as error:
         problems.append(
             Problem("malformed-csv", f"the header row cannot be parsed: {error}", row=1, **where)
@@ -481,10 +444,7 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     if not data.endswith((b"\n", b"\r")):  # pyarrow cannot read a lone header without one
         data += b"\n"
     try:
-        try:
-            parsed, skipped = _parse(data, width, threads=True)
-        except pa.ArrowInvalid:  # a ragged row, or worse: read again to say which
-            parsed, skipped = _parse(data, width, threads=False)
+        parsed, skipped = _parse(data, header, model)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
         problems.append(
             Problem("malformed-csv", f"the file cannot be parsed as CSV: {error}", **where)
@@ -492,16 +452,14 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
         return _empty(model, file, problems, header)
 
     total = parsed.num_rows + len(skipped)
-    skipped_numbers = {number for number, _, _ in skipped}
-    records = (
-        np.array([n for n in range(1, total + 1) if n not in skipped_numbers], np.int64)
-        if skipped
-        else np.arange(1, total + 1, dtype=np.int64)
-    )
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    kept = np.ones(total + 1, dtype=bool)
+    kept[0] = False
+    kept[[number for number, _, _ in skipped]] = False
+    records = np.flatnonzero(kept).astype(np.int64)
+    physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     starts: NDArray[np.int64] | None = None
     if physical != total:  # a quoted value spans lines: find where each record starts
-        starts = np.fromiter(_record_starts(text), np.int64)
+        starts = np.fromiter(_record_starts(data.decode("utf-8")), np.int64)
         if len(starts) < total:
             starts = None
 
@@ -523,28 +481,23 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
             problems.append(
                 Problem("ragged-row", f"the row has {actual} cells, the header {width}", **at)
             )
-    lines = starts[records - 1] if starts is not None else records
+    lines = (starts[records - 1] if starts is not None else records)[1:]
     body = parsed.slice(1)
-    lines = lines[1:]
-    blank = None
-    for index in range(width):
-        empty = pc.equal(body.column(index), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if blank is not None and len(body):
-        mask = blank.to_numpy(zero_copy_only=False)
-        for row in lines[mask]:
-            problems.append(
-                Problem(
-                    "blank-row", "the row is blank", row=int(row), hint="delete the row", **where
-                )
-            )
-        if mask.any():
-            body = body.filter(pa.array(~mask))
-            lines = lines[~mask]
-    columns: dict[str, pa.Array] = {}
+    cells: dict[str, Cells] = {}
     for index, name in enumerate(header):
-        if name in expected and name not in columns:
-            columns[name] = body.column(index).combine_chunks()
+        if name in expected and name not in cells:
+            cells[name] = _cells(body.column(index).chunks)
+    blank = np.ones(len(lines), dtype=bool)
+    for index in range(width):
+        known = cells.get(header[index])
+        found = known if known is not None else _cells(body.column(index).chunks)
+        blank &= found.rows(_mask(pc.equal(found.values, "")))
+    if width and blank.any():
+        problems += [
+            Problem("blank-row", "the row is blank", row=int(row), hint="delete the row", **where)
+            for row in lines[blank]
+        ]
+        cells = {name: found.filter(~blank) for name, found in cells.items()}
+        lines = lines[~blank]
     problems.sort(key=lambda p: p.row or 0)  # stable: file-level problems first, then by row
-    cells = {name: Cells(array) for name, array in columns.items()}
     return CsvTable(model, file, header, cells, lines.astype(np.int64), tuple(problems))

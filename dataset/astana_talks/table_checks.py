@@ -403,7 +403,13 @@ def _lookalike(cells: Cells) -> Cells | None:
     plain = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     mask = np.zeros(len(values), dtype=bool)
     mask[others] = True
-    return Cells(pc.replace_with_mask(plain, pa.array(mask), seen), cells.codes)
+    looks = Cells(pc.replace_with_mask(plain, pa.array(mask), seen))
+    if cells.codes is None:
+        return looks
+    # distinct values may now look the same: number them again
+    again = looks.encoded()
+    assert again.codes is not None
+    return Cells(again.values, again.codes[cells.codes])
 
 
 def check_duplicates(t: CsvTable) -> list[Problem]:
