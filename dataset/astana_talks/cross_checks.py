@@ -257,8 +257,20 @@ def check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> 
         return
     names = rows.column("table_name").to_pylist()
     records = rows.column("record").to_pylist()
-    keys: dict[str, set[str]] = {}
+    cited: dict[str, set[str]] = {}
+    for target, record in zip(names, records, strict=True):
+        if target in allowed and record:
+            cited.setdefault(target, set()).add(record)
+    found: dict[str, set[str]] = {}
     hints: dict[str, Suggester] = {}
+    for target, wanted in cited.items():
+        # look the few cited keys up among the table's keys, not the other way round
+        keys = _keys(_reference(given, target), target)
+        present = pc.is_in(keys, value_set=pa.array(sorted(wanted), pa.string()))
+        found[target] = set(keys.filter(present).to_pylist())
+        if found[target] != wanted:
+            few = len(keys) <= Suggester.COMPARISONS  # more: no hint would be computed
+            hints[target] = Suggester(keys.to_pylist() if few else [])
     what = "citations can cite" if table == "citations" else "disputes can be about"
     for index, (target, record) in enumerate(zip(names, records, strict=True)):
         where: dict[str, Any] = {"file": rows.file, "table": table, "row": int(rows.lines[index])}
@@ -274,10 +286,7 @@ def check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> 
                     **where,
                 )
             continue
-        if target not in keys:
-            keys[target] = set(_keys(_reference(given, target), target).to_pylist())
-            hints[target] = Suggester(keys[target])
-        if record and record not in keys[target]:
+        if record and record not in found[target]:
             yield Problem(
                 "citation-target",
                 f"table {target} has no row with key {record!r}",
@@ -552,10 +561,16 @@ def claimed_names(given: Contribution) -> ClaimedNames | None:
             claimed += [actor_id, label]
             claimants += [code, code]
     head = _normalized(pa.array(claimed, pa.string()))
-    keys = pa.chunked_array([head, _normalized(names.cells["name"].values)], pa.string())
+    given_names = names.cells["name"]
+    rows = given_names.codes if given_names.codes is not None else np.arange(len(given_names))
+    keys = Cells(
+        pa.chunked_array([head, _normalized(given_names.values)], pa.string()),
+        np.concatenate([np.arange(len(head)), rows + len(head)]).astype(np.int32),
+        distinct=False,
+    )
     assert owners.codes is not None
     owner = np.concatenate([np.array(claimants, np.int64), owners.codes.astype(np.int64)])
-    first = first_occurrences([Cells(keys)])
+    first = first_occurrences([keys])
     return ClaimedNames(names, owner, first, list(owner_of), len(head))
 
 

@@ -14,21 +14,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from .reading import Cells
-
-
-def codes(values: pa.Array | pa.ChunkedArray) -> NDArray[np.intp]:
-    """An integer per cell, equal exactly for equal cells."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    indices = pc.dictionary_encode(values).indices
-    return np.asarray(indices.to_numpy(zero_copy_only=False), np.intp)
 
 
 def first_occurrences(columns: Sequence[Cells]) -> NDArray[np.int64]:
@@ -38,10 +28,7 @@ def first_occurrences(columns: Sequence[Cells]) -> NDArray[np.int64]:
     first = np.arange(size, dtype=np.int64)
     if not size:
         return first
-    keys = [
-        cells.codes.astype(np.intp) if cells.codes is not None else codes(cells.values)
-        for cells in columns
-    ]
+    keys = [np.asarray(cells.encoded().codes, np.intp) for cells in columns]
     candidates = np.ones(size, dtype=bool)
     for key in keys:
         candidates &= np.bincount(key)[key] > 1

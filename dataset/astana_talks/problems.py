@@ -14,7 +14,7 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, NamedTuple
 
 from .models import QUOTE_WORDS
@@ -188,6 +188,10 @@ class Problem:
         if self.value is not None:
             object.__setattr__(self, "value", visible(self.value))
 
+    def to_dict(self) -> dict[str, Any]:
+        """The problem as JSON-ready data."""
+        return {name: getattr(self, name) for name in _PROBLEM_FIELDS}
+
     def location(self) -> str:
         """``file:row:field`` with whatever parts are known."""
         parts = [self.file or self.table or "-"]
@@ -202,6 +206,9 @@ class Problem:
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+_PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
 
 
 @dataclass(frozen=True)
@@ -255,11 +262,20 @@ class Report:
             "counts": self.counts(),
             "partial": len(shown) < len(self.problems),
             "omitted": len(self.problems) - len(shown),
-            "problems": [asdict(p) for p in shown],
+            "problems": [p.to_dict() for p in shown],
         }
 
     def to_json(self, limit: int | None = None) -> str:
-        return json.dumps(self.to_dict(limit), ensure_ascii=False, indent=2)
+        """The report as JSON: its summary indented, one problem per line (written by
+        the C encoder: a million problems take seconds, not minutes)."""
+        data = self.to_dict(limit)
+        problems = data.pop("problems")
+        head = json.dumps(data, ensure_ascii=False, indent=2)[:-2]  # without "\n}"
+        if not problems:
+            return head + ',\n  "problems": []\n}'
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        lines = ",\n    ".join(encode(p) for p in problems)
+        return head + ',\n  "problems": [\n    ' + lines + "\n  ]\n}"
 
     def __str__(self) -> str:
         if not self.problems:

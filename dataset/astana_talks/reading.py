@@ -42,10 +42,14 @@ class Cells:
 
     Element-wise rules run on :attr:`values` and reach the rows through :meth:`rows`:
     a column of a million rows naming 59 actors is checked 59 times, not a million.
+    With ``distinct`` False the codes only select rows of :attr:`values` (what is left
+    of a plain column once blank rows are dropped), which may repeat.
     """
 
     values: pa.Array | pa.ChunkedArray
     codes: NDArray[np.int32] | None = None
+    distinct: bool = True
+    _encoded: list[Cells] = field(default_factory=list, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.codes) if self.codes is not None else len(self.values)
@@ -70,16 +74,35 @@ class Cells:
     def filter(self, keep: Mask) -> Cells:
         """The cells of the rows ``keep`` marks."""
         if self.codes is not None:
-            return Cells(self.values, self.codes[keep])
-        return Cells(self.values.filter(pa.array(keep)))
+            return Cells(self.values, self.codes[keep], self.distinct)
+        return Cells(self.values, np.flatnonzero(keep).astype(np.int32), distinct=False)
 
     def encoded(self) -> Cells:
         """The same cells as distinct values and codes."""
-        if self.codes is not None:
+        if self.codes is not None and self.distinct:
             return self
-        encoded = pc.dictionary_encode(self.values)
-        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int32)
-        return Cells(encoded.dictionary, codes)
+        if not self._encoded:  # computed once: hashing a million cells takes a while
+            encoded = pc.dictionary_encode(_plain(self.values))
+            codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int32)
+            if self.codes is not None:
+                codes = codes[self.codes]
+            self._encoded.append(Cells(encoded.dictionary, codes))
+        return self._encoded[0]
+
+    def replaced(self, rows: NDArray[np.intp], values: list[str]) -> Cells:
+        """The cells with those of ``rows`` replaced by ``values``, as distinct values and
+        codes (the column is not hashed again: only the new values are looked up)."""
+        encoded = self.encoded()
+        assert encoded.codes is not None
+        wanted = pa.array(sorted(set(values)), pa.string())
+        at = np.flatnonzero(_mask(pc.is_in(encoded.values, value_set=wanted)))
+        known = dict(zip(encoded.values.take(pa.array(at)).to_pylist(), at.tolist(), strict=True))
+        added = [v for v in wanted.to_pylist() if v not in known]
+        known.update((v, len(encoded.values) + n) for n, v in enumerate(added))
+        codes = encoded.codes.copy()
+        codes[rows] = [known[v] for v in values]
+        distinct = pa.concat_arrays([_plain(encoded.values), pa.array(added, pa.string())])
+        return Cells(distinct, codes)
 
 
 @dataclass(frozen=True)
@@ -127,6 +150,10 @@ class CsvTable:
         names = list(self.model.columns())
         values = [self.column(n).to_pylist() for n in names]
         return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
+
+
+def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _mask(array: pa.Array | pa.ChunkedArray) -> Mask:
@@ -189,11 +216,12 @@ def _record_starts(text: str) -> Iterator[int]:
             yield line
 
 
-def _file_problems(data: bytes, where: dict[str, Any]) -> list[Problem]:
+def _file_problems(data: bytes, lf: int, where: dict[str, Any]) -> list[Problem]:
+    """Line endings other than LF (``lf`` is the number of LF bytes)."""
     problems: list[Problem] = []
     if b"\r" not in data:
         return problems
-    crlf, lf = data.count(b"\r\n"), data.count(b"\n")
+    crlf = data.count(b"\r\n")
     if data.count(b"\r") > crlf:
         problems.append(
             Problem(
@@ -394,7 +422,8 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
             Problem("empty-file", "the file is empty: it needs at least a header row", **where)
         )
         return _empty(model, file, problems)
-    problems += _file_problems(data, where)
+    lf = data.count(b"\n")
+    problems += _file_problems(data, lf, where)
     expected = model.columns()
     try:  # the header is read from the start of the file (a stray quote swallows it all)
         start = data[:HEADER_BYTES].decode("utf-8", "ignore")
@@ -443,6 +472,7 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     width = len(header)
     if not data.endswith((b"\n", b"\r")):  # pyarrow cannot read a lone header without one
         data += b"\n"
+        lf += 1
     try:
         parsed, skipped = _parse(data, header, model)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
@@ -456,7 +486,7 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     kept[0] = False
     kept[[number for number, _, _ in skipped]] = False
     records = np.flatnonzero(kept).astype(np.int64)
-    physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    physical = lf + (0 if data.endswith(b"\n") else 1)
     starts: NDArray[np.int64] | None = None
     if physical != total:  # a quoted value spans lines: find where each record starts
         starts = np.fromiter(_record_starts(data.decode("utf-8")), np.int64)

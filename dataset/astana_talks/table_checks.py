@@ -391,25 +391,27 @@ def joined(t: CsvTable, names: tuple[str, ...]) -> pa.Array:
 
 
 def _lookalike(cells: Cells) -> Cells | None:
-    """The cells without invisible characters and in NFC, if that changes any of them."""
+    """The cells without invisible characters and in NFC, if that changes any of them
+    (only cells that are not printable ASCII can change)."""
     values = cells.values
     others = np.flatnonzero(~_mask(pc.ascii_is_printable(values)))
     if not others.size:
         return None
     sub = _take(values, others)
     seen = pc.utf8_normalize(pc.replace_substring_regex(sub, INVISIBLE, ""), "NFC")
-    if pc.all(pc.equal(seen, sub)).as_py():
+    changed = ~_mask(pc.equal(seen, sub))
+    if not changed.any():
         return None
-    plain = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    mask = np.zeros(len(values), dtype=bool)
-    mask[others] = True
-    looks = Cells(pc.replace_with_mask(plain, pa.array(mask), seen))
+    folded = dict(
+        zip(others[changed].tolist(), seen.filter(pa.array(changed)).to_pylist(), strict=True)
+    )
     if cells.codes is None:
-        return looks
-    # distinct values may now look the same: number them again
-    again = looks.encoded()
-    assert again.codes is not None
-    return Cells(again.values, again.codes[cells.codes])
+        rows = others[changed]
+        return cells.replaced(rows, [folded[int(r)] for r in rows])
+    touched = np.zeros(len(values), dtype=bool)
+    touched[others[changed]] = True
+    rows = np.flatnonzero(touched[cells.codes])
+    return cells.replaced(rows, [folded[int(cells.codes[r])] for r in rows])
 
 
 def check_duplicates(t: CsvTable) -> list[Problem]:
