@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .cells import suggest
 from .conformance import descriptor_problems
@@ -25,7 +25,7 @@ from .package import (
     Limits,
     PackageSource,
     open_package,
-    read_regular_file,
+    open_regular_file,
 )
 from .problems import Problem, UnreadableInputError
 from .reading import CsvTable, read_csv
@@ -58,34 +58,55 @@ def _read_package(source: PackageSource, contributed: bool = True) -> Contributi
                 )
             )
             continue
-        data = source.read(relative)
-        found.problems += _integrity(source.resource(table), data, file)
-        found.tables[table] = read_csv(model, data, file)
+        handle = source.open(relative)
+        if handle is None:
+            data = source.read(relative)
+            found.problems += _integrity(source.resource(table), [data], file)
+            found.tables[table] = read_csv(model, data, file)
+            continue
+        with handle:  # a folder's file: read piece by piece, never whole
+            found.problems += _integrity(source.resource(table), _pieces(handle), file)
+            found.tables[table] = read_csv(model, handle, file)
     return found
+
+
+def _pieces(handle: BinaryIO, size: int = 1 << 22) -> Iterator[bytes]:
+    handle.seek(0)
+    while piece := handle.read(size):
+        yield piece
 
 
 HASHES = ("md5", "sha1", "sha256", "sha512")
 
 
-def _integrity(resource: Mapping[str, Any], data: bytes, file: str) -> list[Problem]:
+def _integrity(resource: Mapping[str, Any], pieces: Iterable[bytes], file: str) -> list[Problem]:
     """The descriptor's ``bytes`` and ``hash`` for a resource, checked: never skipped."""
-    problems = []
+    problems: list[Problem] = []
     size = resource.get("bytes")
-    if size is not None and size != len(data):
+    declared = resource.get("hash")
+    if size is None and declared is None:
+        return problems
+    text = str(declared)
+    algorithm, _, digest = text.rpartition(":") if ":" in text else ("md5", "", text)
+    known = declared is not None and algorithm in HASHES and isinstance(declared, str)
+    hasher = hashlib.new(algorithm) if known else None
+    length = 0
+    for piece in pieces:
+        length += len(piece)
+        if hasher is not None:
+            hasher.update(piece)
+    if size is not None and size != length:
         problems.append(
             Problem(
                 "bytes-mismatch",
-                f"the descriptor says {size!r} bytes, the file has {len(data)}",
+                f"the descriptor says {size!r} bytes, the file has {length}",
                 file=file,
                 value=str(size),
             )
         )
-    declared = resource.get("hash")
     if declared is None:
         return problems
-    text = str(declared)
-    algorithm, _, digest = text.rpartition(":") if ":" in text else ("md5", "", text)
-    if algorithm not in HASHES or not isinstance(declared, str):
+    if hasher is None:
         problems.append(
             Problem(
                 "hash-unverifiable",
@@ -95,12 +116,11 @@ def _integrity(resource: Mapping[str, Any], data: bytes, file: str) -> list[Prob
                 value=text,
             )
         )
-    elif hashlib.new(algorithm, data).hexdigest() != digest.lower():
+    elif hasher.hexdigest() != digest.lower():
         problems.append(
             Problem(
                 "hash-mismatch",
-                f"the file's {algorithm} is {hashlib.new(algorithm, data).hexdigest()}, "
-                f"the descriptor says {digest}",
+                f"the file's {algorithm} is {hasher.hexdigest()}, the descriptor says {digest}",
                 file=file,
                 value=text,
                 hint="the file changed after the descriptor was written: in a checkout, "
@@ -218,6 +238,6 @@ def gather(
             raise _unusable(
                 path, f"two files for table {name}: {found.tables[name].file} and {path}"
             )
-        data = read_regular_file(path, str(path), inside=folder)
-        found.tables[name] = read_csv(TABLES[name], data, str(path))
+        with open_regular_file(path, str(path), inside=folder) as handle:
+            found.tables[name] = read_csv(TABLES[name], handle, str(path))
     return found

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from .problems import Problem, UnreadableInputError
 
@@ -87,10 +87,10 @@ def _unreadable(message: str, where: str) -> UnreadableInputError:
     return UnreadableInputError(Problem("unreadable-input", message, file=where))
 
 
-def read_regular_file(
+def open_regular_file(
     path: Path, where: str, inside: Path | None = None, name: str | None = None
-) -> bytes:
-    """The bytes of ``path``, which must be a regular file (not a FIFO, a device or a
+) -> BinaryIO:
+    """``path`` opened for reading; it must be a regular file (not a FIFO, a device or a
     folder) and, when ``inside`` is given, resolve to a real path inside that folder.
     ``name`` is how problems call the file (its path in the package)."""
     name = name or path.name
@@ -103,15 +103,26 @@ def read_regular_file(
         descriptor = os.open(path, flags)  # non-blocking: opening a FIFO does not hang
     except OSError as error:
         raise _unreadable(f"cannot read {name}: {error.strerror}", where) from error
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise _unreadable(
-                f"{name} is not a regular file (a folder, pipe or device is not read)", where
-            )
+    handle = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise _unreadable(
+            f"{name} is not a regular file (a folder, pipe or device is not read)", where
+        )
+    return handle
+
+
+def read_regular_file(
+    path: Path, where: str, inside: Path | None = None, name: str | None = None
+) -> bytes:
+    """The bytes of ``path``, after the checks of :func:`open_regular_file`."""
+    with open_regular_file(path, where, inside, name) as handle:
         try:
             return handle.read()
         except OSError as error:
-            raise _unreadable(f"cannot read {name}: {error.strerror}", where) from error
+            raise _unreadable(
+                f"cannot read {name or path.name}: {error.strerror}", where
+            ) from error
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -215,6 +226,16 @@ class PackageSource:
             return node.read_bytes()
         except OSError as error:
             raise _unreadable(f"cannot read {relative}: {error.strerror}", where) from error
+
+    def open(self, relative: str) -> BinaryIO | None:
+        """``relative`` opened for reading after the safety checks, when the package is
+        a folder (a large table is then read piece by piece); ``None`` otherwise."""
+        if self.folder is None or self.archive is not None:
+            return None
+        self._check(relative)
+        return open_regular_file(
+            self.folder / relative, self._where(relative), self.folder, relative
+        )
 
     def resource(self, table: str) -> dict[str, Any]:
         """The descriptor's resource for ``table`` (empty when there is none)."""

@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -170,59 +170,138 @@ def _empty(
 HEADER_BYTES = 1 << 20
 
 
-def _not_utf8(data: bytes) -> int | None:
-    """The offset of the first byte that is not UTF-8, if one is; decoded piece by
-    piece, so that a large file is never held twice."""
+@dataclass
+class _Scan:
+    """What one pass over a file's bytes finds, piece by piece (a large file is never
+    held in memory twice, nor decoded whole)."""
+
+    bom: bool = False
+    bad_byte: int | None = None
+    """Offset (after any BOM) of the first byte that is not UTF-8."""
+    nul: int | None = None
+    """Offset of the first NUL byte."""
+    printed: bool = False
+    """Whether anything but whitespace was seen."""
+    lf: int = 0
+    crlf: int = 0
+    cr: int = 0
+    quoted: bool = False
+    start: bytes = b""
+    """The first :data:`HEADER_BYTES` bytes (after any BOM)."""
+    last: bytes = b""
+    """The last byte."""
+
+
+#: Bytes per piece when a file is scanned.
+PIECE_BYTES = 1 << 22
+
+
+def _scan(pieces: Iterator[bytes]) -> _Scan:
+    scan = _Scan()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    step = 1 << 22
-    for offset in range(0, len(data), step):
-        pending = len(decoder.getstate()[0])  # bytes of a character cut by the last piece
+    offset = 0
+    previous = b""
+    for index, piece in enumerate(pieces):
+        if index == 0 and piece.startswith(BOM):
+            scan.bom, piece = True, piece[len(BOM) :]
+        if len(scan.start) < HEADER_BYTES:
+            scan.start += piece[: HEADER_BYTES - len(scan.start)]
+        if scan.bad_byte is None:
+            pending = len(decoder.getstate()[0])  # bytes of a character cut by the last piece
+            try:
+                decoder.decode(piece)
+            except UnicodeDecodeError as error:
+                scan.bad_byte = offset - pending + error.start
+        if scan.nul is None and b"\x00" in piece:
+            scan.nul = offset + piece.index(b"\x00")
+        if not scan.printed and _printed(piece):
+            scan.printed = True
+        scan.lf += piece.count(b"\n")
+        if b"\r" in piece:
+            scan.cr += piece.count(b"\r")
+            scan.crlf += piece.count(b"\r\n")
+        if previous == b"\r" and piece.startswith(b"\n"):
+            scan.crlf += 1
+        scan.quoted = scan.quoted or b'"' in piece
+        if piece:
+            previous = scan.last = piece[-1:]
+        offset += len(piece)
+    if scan.bad_byte is None:
         try:
-            decoder.decode(data[offset : offset + step], final=offset + step >= len(data))
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError as error:
-            return offset - pending + error.start
-    return None
+            scan.bad_byte = offset - len(decoder.getstate()[0]) + error.start
+    return scan
 
 
-def _blank(data: bytes) -> bool:
-    """True when the file holds nothing but whitespace (Unicode's, as ``str.strip``)."""
-    found = re.search(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]", data)
+def _pieces_of(data: bytes) -> Iterator[bytes]:
+    view = memoryview(data)
+    for offset in range(0, len(data), PIECE_BYTES):
+        yield bytes(view[offset : offset + PIECE_BYTES])
+
+
+def _pieces_from(handle: BinaryIO) -> Iterator[bytes]:
+    handle.seek(0)
+    while piece := handle.read(PIECE_BYTES):
+        yield piece
+
+
+_WHITESPACE = re.compile(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]")
+
+
+def _printed(piece: bytes) -> bool:
+    """Whether ``piece`` holds anything but whitespace (Unicode's, as ``str.strip``)."""
+    found = _WHITESPACE.search(piece)
     if found is None:
-        return True
-    if data[found.start()] < 0x80:
         return False
-    return not data.decode("utf-8").strip()
+    if piece[found.start()] < 0x80:
+        return True
+    return bool(piece.decode("utf-8", "ignore").strip())
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _byte_at(source: bytes | BinaryIO, offset: int) -> bytes:
+    if isinstance(source, bytes):
+        return source[offset : offset + 1]
+    source.seek(offset)
+    return source.read(1)
 
 
-def _record_starts(text: str) -> Iterator[int]:
-    """The physical line each CSV record starts on (slow path, for quoted line breaks).
-
-    Quotes toggle between inside and outside a quoted value (a doubled quote toggles
-    twice); a line break outside quotes ends a record. Unlike the ``csv`` module this
-    has no field size limit, so a huge quoted value does not cut the count short.
-    """
-    line = 1
-    yield line
-    for index, part in enumerate(text.split('"')):
-        if index % 2:  # inside a quoted value: its line breaks are data
-            line += part.count("\n")
-            continue
-        for _ in range(part.count("\n")):
-            line += 1
-            yield line
+def _line_at(pieces: Iterator[bytes], offset: int, bom: bool) -> int:
+    """The line of the byte at ``offset`` (counted after any BOM)."""
+    lines, seen = 1, -len(BOM) if bom else 0
+    for piece in pieces:
+        if seen + len(piece) > offset:
+            return lines + piece.count(b"\n", 0, max(offset - seen, 0))
+        lines += piece.count(b"\n")
+        seen += len(piece)
+    return lines
 
 
-def _file_problems(data: bytes, lf: int, where: dict[str, Any]) -> list[Problem]:
-    """Line endings other than LF (``lf`` is the number of LF bytes)."""
+def _record_starts(
+    parsed: pa.Table,
+    records: NDArray[np.int64],
+    skipped: list[tuple[Any, int, str]],
+    total: int,
+) -> NDArray[np.int64]:
+    """The physical line each record starts on (records numbered from 1, the header
+    first), from the line breaks inside its values: a record starts as many lines
+    after the one before it as that one holds line breaks, plus one."""
+    breaks = np.zeros(total + 1, np.int64)
+    for index in range(parsed.num_columns):
+        cells = _cells(parsed.column(index).chunks)
+        counts = pc.count_substring(cells.values, "\n").to_numpy(zero_copy_only=False)
+        breaks[records] += cells.rows(np.asarray(counts, np.int64))
+    for number, _, text in skipped:
+        breaks[number] += text.count("\n")
+    before = np.concatenate(([0], np.cumsum(breaks)[:-1]))
+    return (np.arange(total + 1) + before)[1:]
+
+
+def _file_problems(scan: _Scan, where: dict[str, Any]) -> list[Problem]:
+    """Line endings other than LF."""
     problems: list[Problem] = []
-    if b"\r" not in data:
-        return problems
-    crlf = data.count(b"\r\n")
-    if data.count(b"\r") > crlf:
+    lf, crlf = scan.lf, scan.crlf
+    if scan.cr > crlf:
         problems.append(
             Problem(
                 "line-endings",
@@ -342,7 +421,7 @@ def _cells(chunks: list[pa.Array]) -> Cells:
 
 
 def _parse(
-    data: bytes, header: tuple[str, ...], model: type[Record]
+    source: bytes | BinaryIO, header: tuple[str, ...], model: type[Record], quoted: bool
 ) -> tuple[pa.Table, list[tuple[Any, int, str]]]:
     """All records (the header first) as columns, and (record number, cells, text) of
     the ragged ones. Columns whose values repeat are read dictionary-encoded.
@@ -359,12 +438,12 @@ def _parse(
 
     repeats = {c.name for c in _columns(model) if _repeats(c)}
     parsed = pacsv.read_csv(
-        pa.BufferReader(data),
+        pa.BufferReader(source) if isinstance(source, bytes) else _rewound(source),
         read_options=pacsv.ReadOptions(
             autogenerate_column_names=True, use_threads=False, block_size=1 << 22
         ),
         parse_options=pacsv.ParseOptions(
-            newlines_in_values=b'"' in data, ignore_empty_lines=False, invalid_row_handler=skip
+            newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=skip
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={
@@ -378,14 +457,26 @@ def _parse(
     return parsed, skipped
 
 
+def _rewound(handle: BinaryIO) -> BinaryIO:
+    handle.seek(0)
+    return handle
+
+
 _ENCODED = pa.dictionary(pa.int32(), pa.string())
 
 
-def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
-    """Read ``data`` as the CSV of ``model``'s table; never raises for bad content."""
+def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTable:
+    """Read ``source`` (the bytes, or a file opened for reading them) as the CSV of
+    ``model``'s table; never raises for bad content. A file is read piece by piece and
+    parsed by Arrow as it is read, so a large file is never held in memory whole."""
     where: dict[str, Any] = {"file": file, "table": model.table}
     problems: list[Problem] = []
-    if data.startswith(BOM):
+
+    def pieces() -> Iterator[bytes]:
+        return _pieces_of(source) if isinstance(source, bytes) else _pieces_from(source)
+
+    scan = _scan(pieces())
+    if scan.bom:
         problems.append(
             Problem(
                 "byte-order-mark",
@@ -394,39 +485,38 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
                 **where,
             )
         )
-        data = data[len(BOM) :]
-    bad_byte = _not_utf8(data)
-    if bad_byte is not None:
+    if scan.bad_byte is not None:
+        offset = scan.bad_byte + (len(BOM) if scan.bom else 0)
+        bad = _byte_at(source, offset)
         problems.append(
             Problem(
                 "encoding-error",
-                f"byte {bad_byte} ({data[bad_byte : bad_byte + 1]!r}) is not UTF-8",
-                row=_line_of(data, bad_byte),
+                f"byte {scan.bad_byte} ({bad!r}) is not UTF-8",
+                row=_line_at(pieces(), scan.bad_byte, scan.bom),
                 hint="save the file as UTF-8",
                 **where,
             )
         )
         return _empty(model, file, problems)
-    if b"\x00" in data:
+    if scan.nul is not None:
         problems.append(
             Problem(
                 "malformed-csv",
                 "the file contains NUL bytes",
-                row=_line_of(data, data.index(b"\x00")),
+                row=_line_at(pieces(), scan.nul, scan.bom),
                 **where,
             )
         )
         return _empty(model, file, problems)
-    if _blank(data):
+    if not scan.printed:
         problems.append(
             Problem("empty-file", "the file is empty: it needs at least a header row", **where)
         )
         return _empty(model, file, problems)
-    lf = data.count(b"\n")
-    problems += _file_problems(data, lf, where)
+    problems += _file_problems(scan, where)
     expected = model.columns()
     try:  # the header is read from the start of the file (a stray quote swallows it all)
-        start = data[:HEADER_BYTES].decode("utf-8", "ignore")
+        start = scan.start.decode("utf-8", "ignore")
         header = tuple(next(csv.reader(io.StringIO(start, newline=""))))
     except csv.Error as error:
         problems.append(
@@ -470,11 +560,15 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     problems += _header_problems(header, expected, where)
 
     width = len(header)
-    if not data.endswith((b"\n", b"\r")):  # pyarrow cannot read a lone header without one
-        data += b"\n"
-        lf += 1
+    lf = scan.lf
+    readable: bytes | BinaryIO = source
+    if scan.bom or scan.last not in (b"\n", b"\r"):  # Arrow reads neither
+        data = source if isinstance(source, bytes) else b"".join(_pieces_from(source))
+        readable = data[len(BOM) :] if scan.bom else data
+        if scan.last not in (b"\n", b"\r"):  # a lone header needs its line break
+            readable, lf = readable + b"\n", lf + 1
     try:
-        parsed, skipped = _parse(data, header, model)
+        parsed, skipped = _parse(readable, header, model, scan.quoted)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
         problems.append(
             Problem("malformed-csv", f"the file cannot be parsed as CSV: {error}", **where)
@@ -486,12 +580,10 @@ def read_csv(model: type[Record], data: bytes, file: str) -> CsvTable:
     kept[0] = False
     kept[[number for number, _, _ in skipped]] = False
     records = np.flatnonzero(kept).astype(np.int64)
-    physical = lf + (0 if data.endswith(b"\n") else 1)
+    physical = lf + (0 if scan.last == b"\n" or readable is not source else 1)
     starts: NDArray[np.int64] | None = None
     if physical != total:  # a quoted value spans lines: find where each record starts
-        starts = np.fromiter(_record_starts(data.decode("utf-8")), np.int64)
-        if len(starts) < total:
-            starts = None
+        starts = _record_starts(parsed, records, skipped, total)
 
     def line(number: int) -> int:
         return int(starts[number - 1]) if starts is not None else number
