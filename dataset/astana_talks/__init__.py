@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,15 +41,25 @@ from .problems import InvalidDataError, Problem, Report, UnreadableInputError
 if TYPE_CHECKING:
     from .changes import Diff
 
-try:
-    __version__ = _metadata.version("astana-talks")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+    __version__: str
+
+def _version() -> str:
+    """The installed distribution's version (read when first asked: the metadata
+    lookup costs every import 40 ms)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("astana-talks")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
 
 
 def __getattr__(name: str) -> Any:
     """``Diff`` and ``BuildError`` load their modules (and pyarrow) only when asked for;
     they are left out of ``__all__`` so that ``from astana_talks import *`` stays light."""
+    if name == "__version__":
+        globals()["__version__"] = version = _version()
+        return version
     if name == "Diff":
         from .changes import Diff
 

@@ -18,7 +18,6 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
 from .cells import render_cell, to_csv
 from .changes import diff
 from .dataset import Dataset, UnknownKeyError
@@ -66,7 +65,7 @@ def _load(path: Path | None) -> Dataset:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="astana-talks")
+@click.version_option(package_name="astana-talks", prog_name="astana-talks")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
