@@ -156,19 +156,17 @@ PARTICIPANTS_DEFECTS = (
     Kind("cited-row-removed", ("citation-target",)),
 )
 
-#: Defects on which the current validator reports a cascade: a cell that breaks its
-#: rule is reported again by a rule that uses it. Not injected unless asked for (the
-#: benchmark's --suspected; tests/test_benchmark.py expects each to fail until the
-#: validator is fixed): their findings are what a correct validator reports.
+#: Defects on which the validator once reported a cascade (a cell that breaks its rule
+#: reported again by a rule that uses it). Injected by the benchmark's --suspected and,
+#: one package each, by tests/test_benchmark.py, which asserts each is reported once.
 SUSPECTED_DEFECTS = {
-    # a broken actor_id given a shipped actor's name: also an ambiguous-name today
+    # a broken actor_id given a shipped actor's name: once also an ambiguous-name
     "actor_names": (Kind("bad-slug-shipped-name", ("pattern-mismatch",)),),
     "participants": (
-        # a guarantor's misspelt role: also round-guarantors (2, not three) today, though
-        # the host rule takes a misspelt role as possibly the host's
+        # a guarantor's misspelt role: once also round-guarantors (2, not three)
         Kind("guarantor-role-misspelt", ("not-in-vocabulary",)),
-        # a guarantor's or a host's row with a broken round or actor: also
-        # round-guarantors or host-not-participant on data/rounds.csv today
+        # a guarantor's or a host's row with a broken round or actor: once also
+        # round-guarantors or host-not-participant on data/rounds.csv
         Kind("guarantor-round-type-error", ("type-error",)),
         Kind("host-round-type-error", ("type-error",)),
         Kind("host-actor-pattern", ("pattern-mismatch",)),

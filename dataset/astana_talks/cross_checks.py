@@ -420,7 +420,9 @@ def _is_number(text: str) -> bool:
     return INTEGER.fullmatch(text) is not None
 
 
-def check_rounds(given: Contribution) -> Iterator[Problem]:
+def check_rounds(
+    given: Contribution, failed: Mapping[str, Mapping[str, Any]] | None = None
+) -> Iterator[Problem]:
     """Domain rules: each round's host participates, three guarantors, no gap in numbers."""
     rounds = given.tables.get("rounds")
     participants = given.tables.get("participants")
@@ -430,19 +432,50 @@ def check_rounds(given: Contribution) -> Iterator[Problem]:
         return
     if rounds is not None and not {"round_number", "host"} <= set(rounds.cells):
         return
+    failed = failed or {}
     every = _effective(given, "participants") if (participants or rounds) else []
+    # a row whose round, role or actor is reported broken already may be any round's,
+    # any role's, any actor's: it makes the rules below uncertain, never a second problem
+    broken = {name: np.zeros(len(every), bool) for name in ("round_number", "role", "actor_id")}
+    if participants is not None:
+        for name in broken:
+            broken[name] |= failed.get("participants", {}).get(name, broken[name])
     roles = {r.value for r in Role}
-    hosts = {  # a row whose role is misspelt (reported already) may be the host's
-        (p["round_number"], p["actor_id"])
-        for p in every
-        if p["role"] == "host" or p["role"] not in roles
-    }
-    guarantors = Counter(p["round_number"] for p in every if p["role"] == "guarantor")
+    hosts: set[tuple[str, str]] = set()
+    hosts_of_a_round: set[str] = set()  # actors hosting a round whose number is broken
+    rounds_of_a_host: set[str] = set()  # rounds whose host's actor is broken
+    guarantors: Counter[str] = Counter()
+    uncertain: Counter[str] = Counter()  # rows that may be a round's guarantor
+    any_round = False  # a row that may be a guarantor of any round
+    for index, p in enumerate(every):
+        role_unknown = broken["role"][index] or p["role"] not in roles
+        number = p["round_number"]
+        if broken["round_number"][index]:  # "2x", "02": taken as the round its digits give
+            digits = re.match(r"\s*0*([0-9]+)", number)
+            number = digits.group(1) if digits else ""
+        if p["role"] == "host" or role_unknown:
+            hosts.add((number, p["actor_id"]))
+            if not number:
+                hosts_of_a_round.add(p["actor_id"])
+            if broken["actor_id"][index]:
+                rounds_of_a_host.add(number)
+        if not number and (p["role"] == "guarantor" or role_unknown):
+            any_round = True
+        elif p["role"] == "guarantor":
+            guarantors[number] += 1
+        elif role_unknown:
+            uncertain[number] += 1
     if rounds is not None:
         for line, cells in zip(rounds.lines, rounds.rows(), strict=True):
             where: dict[str, Any] = {"file": rounds.file, "table": "rounds", "row": int(line)}
             number, host = cells["round_number"], cells["host"]
-            if host and _is_number(number) and (number, host) not in hosts:
+            if (
+                host
+                and _is_number(number)
+                and (number, host) not in hosts
+                and host not in hosts_of_a_round
+                and number not in rounds_of_a_host
+            ):
                 yield Problem(
                     "host-not-participant",
                     f"round {number}'s host {host!r} has no participant row with role 'host'",
@@ -462,7 +495,8 @@ def check_rounds(given: Contribution) -> Iterator[Problem]:
         r["round_number"] for r in _effective(given, "rounds")
     }  # others: a foreign-key error
     for number, (t, line) in counted.items():
-        if number in existing and guarantors[number] != 3:
+        possible = guarantors[number] + uncertain[number] + (3 if any_round else 0)
+        if number in existing and (guarantors[number] > 3 or possible < 3):
             yield Problem(
                 "round-guarantors",
                 f"round {number} lists {guarantors[number]} guarantor(s), not three",
@@ -595,8 +629,9 @@ def check_names(
         claims.owners,
     )
     clash = owner[offset:] != owner[first[offset:]]
-    # an empty or broken name is reported already (required-value, pattern): not again
-    clash &= ~failed.get("actor_names", {}).get("name", np.zeros(len(names), bool))
+    # an empty or broken name, or a broken actor id, is reported already: not again
+    for column in ("name", "actor_id"):
+        clash &= ~failed.get("actor_names", {}).get(column, np.zeros(len(names), bool))
     for index in np.flatnonzero(clash).tolist():
         value = names.cells["name"].at(index)
         yield Problem(

@@ -64,7 +64,7 @@ def check(given: Contribution) -> Report:
     problems += check_targets(given, "citations", CITABLE)
     problems += check_targets(given, "disputes", DISPUTABLE)
     problems += check_disputes(given, failed)
-    problems += check_rounds(given)
+    problems += check_rounds(given, failed)
     problems += check_names(given, failed, names)
     return Report.of(_in_reading_order(problems))
 
