@@ -35,10 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cells import parse_cell
 from .changes import Diff, compare
 from .duckdb_release import write_duckdb
 from .frames import to_frame
 from .generate import citation_cff, codebook, package_descriptor
+from .load import records_of
 from .models import MODELS, Record, Source
 from .package import SEMVER, read_regular_file
 from .problems import InvalidDataError, Problem, Report, UnreadableInputError
@@ -125,14 +127,9 @@ def created(sources: list[Source]) -> dt.datetime:
 
 
 def _records(given: Contribution) -> dict[str, list[Record]]:
-    from .cells import parse_row
-
-    found: dict[str, list[Record]] = {}
-    for model in MODELS:
-        t = given.tables[model.table]
-        parsed = [parse_row(model, cells, {})[0] for cells in t.rows()]
-        found[model.table] = [r for r in parsed if r is not None]
-    return found
+    """Every validated table as records (no row left out: a row the models reject
+    stops the build)."""
+    return {model.table: list(records_of(given.tables[model.table])) for model in MODELS}
 
 
 # -- writers ---------------------------------------------------------------------
@@ -188,22 +185,22 @@ def typed_table(model: type[Record], t: CsvTable) -> pa.Table:
     ``pd.read_parquet`` give the dtypes of :meth:`Dataset.frame` (``Int64``,
     ``boolean``, ``category``, ``string``)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arrays, fields = [], []
     for column in columns(model):
-        cells = t.column(column.name)
-        text = pc.if_else(pc.equal(cells, ""), None, cells)
+        # the one conversion from text (cells.parse_cell), then the Arrow type
+        typed = [parse_cell(column, text)[0] for text in t.column(column.name).to_pylist()]
         if column.datatype == "integer":
-            values = pc.cast(text, pa.int64())
+            values = pa.array(typed, pa.int64())
         elif column.datatype == "boolean":
-            values = pc.equal(text, "true")
+            values = pa.array(typed, pa.bool_())
         elif column.enum is not None:
             vocabulary = pa.array(column.enum, pa.string())
-            codes = pc.index_in(text, value_set=vocabulary).cast(pa.int32())
+            position = {value: index for index, value in enumerate(column.enum)}
+            codes = pa.array([None if v is None else position[v] for v in typed], pa.int32())
             values = pa.DictionaryArray.from_arrays(codes, vocabulary)
         else:
-            values = text.cast(pa.string())
+            values = pa.array(typed, pa.string())
         metadata = {"description": column.description}
         if column.partial_date:
             metadata["format"] = (
@@ -304,20 +301,8 @@ def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
 
 
 def _table_json(model: type[Record], t: CsvTable) -> bytes:
-    rows = []
-    for cells in t.rows():
-        row: dict[str, Any] = {}
-        for column in columns(model):
-            text = cells[column.name]
-            if text == "":
-                row[column.name] = None
-            elif column.datatype == "integer":
-                row[column.name] = int(text)
-            elif column.datatype == "boolean":
-                row[column.name] = text == "true"
-            else:
-                row[column.name] = text
-        rows.append(row)
+    found = columns(model)
+    rows = [{c.name: parse_cell(c, cells[c.name])[0] for c in found} for cells in t.rows()]
     return _json(rows)
 
 

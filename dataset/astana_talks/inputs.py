@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO
 
 from .cells import suggest
@@ -31,21 +32,44 @@ from .problems import Problem, UnreadableInputError
 from .reading import CsvTable, read_csv
 
 
-@dataclass
+@dataclass(frozen=True)
 class Contribution:
-    """What was given to validate: its tables and where its source texts live."""
+    """What was given to validate: its tables and where its source texts live.
 
-    tables: dict[str, CsvTable] = field(default_factory=dict)
-    roots: list[PackageSource] = field(default_factory=list)
+    Immutable, so that the canonical data, read once and shared by every validation
+    in the process, cannot be changed by one of them."""
+
+    tables: Mapping[str, CsvTable] = field(default_factory=lambda: MappingProxyType({}))
+    roots: tuple[PackageSource, ...] = ()
     """Where the contribution's other files (source texts) are read from, safely."""
     complete: bool = False
     """True for a package: it must hold together without the canonical data."""
-    problems: list[Problem] = field(default_factory=list)
+    problems: tuple[Problem, ...] = ()
     limits: Limits = DEFAULT_LIMITS
 
 
+@dataclass
+class _Found:
+    """A contribution as it is being gathered."""
+
+    tables: dict[str, CsvTable] = field(default_factory=dict)
+    roots: list[PackageSource] = field(default_factory=list)
+    complete: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    limits: Limits = DEFAULT_LIMITS
+
+    def freeze(self) -> Contribution:
+        return Contribution(
+            MappingProxyType(dict(self.tables)),
+            tuple(self.roots),
+            self.complete,
+            tuple(self.problems),
+            self.limits,
+        )
+
+
 def _read_package(source: PackageSource, contributed: bool = True) -> Contribution:
-    found = Contribution(roots=[source], complete=True, limits=source.limits)
+    found = _Found(roots=[source], complete=True, limits=source.limits)
     if contributed and source.descriptor is not None:
         found.problems += descriptor_problems(source)
     for table, model in TABLES.items():
@@ -67,7 +91,7 @@ def _read_package(source: PackageSource, contributed: bool = True) -> Contributi
         with handle:  # a folder's file: read piece by piece, never whole
             found.problems += _integrity(source.resource(table), _pieces(handle), file)
             found.tables[table] = read_csv(model, handle, file)
-    return found
+    return found.freeze()
 
 
 def _pieces(handle: BinaryIO, size: int = 1 << 22) -> Iterator[bytes]:
@@ -212,7 +236,7 @@ def gather(
         return _read_package(open_package(targets[0], limits))
     if table is not None and (len(targets) != 1 or targets[0].is_dir()):
         raise _unusable(targets[0], "--table names the table of a single CSV file")
-    found = Contribution(limits=limits)
+    found = _Found(limits=limits)
     files: list[tuple[Path, str, Path | None]] = []  # file, table, folder it must stay in
     for target in targets:
         if target.is_dir():
@@ -240,4 +264,4 @@ def gather(
             )
         with open_regular_file(path, str(path), inside=folder) as handle:
             found.tables[name] = read_csv(TABLES[name], handle, str(path))
-    return found
+    return found.freeze()

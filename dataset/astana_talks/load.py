@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,14 +11,34 @@ from .dataset import Dataset
 from .problems import InvalidDataError, Problem, Report
 
 if TYPE_CHECKING:
+    from .models import Record
+    from .reading import CsvTable
     from .validation import Contribution
 
 _lock = threading.Lock()
 _canonical: Dataset | None = None
 
 
-def _build(given: Contribution) -> Dataset:
+def records_of(t: CsvTable) -> tuple[Record, ...]:
+    """Every row of a read table as a record of its model (the one conversion from
+    text to typed values, :func:`cells.parse_row`). No row is left out: rows the models
+    reject raise :class:`InvalidDataError` naming each of them."""
     from .cells import parse_row
+
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for line, cells in zip(t.lines, t.rows(), strict=True):
+        where = {"file": t.file, "table": t.table, "row": int(line)}
+        record, found = parse_row(t.model, cells, where)
+        problems += found
+        if record is not None:
+            records.append(record)
+    if problems:
+        raise InvalidDataError(Report.of(problems))
+    return tuple(records)
+
+
+def _build(given: Contribution) -> Dataset:
     from .validation import check
 
     report = check(given)
@@ -32,14 +53,10 @@ def _build(given: Contribution) -> Dataset:
                 Problem("missing-table", f"there is no file for table {name}", table=name)
             )
             continue
-        records = []
-        for line, cells in zip(t.lines, t.rows(), strict=True):
-            where = {"file": t.file, "table": name, "row": int(line)}
-            record, found = parse_row(t.model, cells, where)
-            problems += found  # the models and the column checks disagree: a bug, say so
-            if record is not None:
-                records.append(record)
-        tables[name] = tuple(records)
+        try:
+            tables[name] = records_of(t)
+        except InvalidDataError as error:  # the models and the column checks disagree
+            problems += error.report.problems
     if problems:
         raise InvalidDataError(Report.of(problems))
     return Dataset(**tables)
@@ -96,8 +113,7 @@ def load(path: str | Path | None = None) -> Dataset:
     if path is not None:
         from .validation import gather
 
-        given = gather([path])
-        given.complete = True  # a folder of CSVs loads as a whole dataset
+        given = replace(gather([path]), complete=True)  # a folder of CSVs is a whole dataset
         return _build(given)
     with _lock:
         if _canonical is None:
