@@ -111,6 +111,7 @@ def _svg(fig: Figure, name: str, title: str, desc: str) -> str:
     # on a page with several charts
     text = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', text)
     text = re.sub(r'(href="#|url\(#)', rf"\1{name}-", text)
+    text = text.replace(' target="_blank"', "")  # a link opens its page here, not a new tab
     opening = re.match(r"<svg\b[^>]*>", text)
     assert opening is not None
     labelled = f"{name}-title {name}-desc"
