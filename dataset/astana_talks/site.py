@@ -283,6 +283,22 @@ class Site:
             by_value.items(), key=lambda kv: (kv[0] != dispute.value_used, -len(kv[1]), kv[0])
         )
 
+    def reading(self, dispute: Dispute, value: str) -> str:
+        """A claimed value in words, where it is dates ('23–24 January 2024') or actors
+        ('Mikhail Bogdanov'); '' where the value says it as well as words would."""
+        fields, parts = dispute.field.split(), value.split("/")
+        if len(fields) != len(parts):
+            return ""
+        if all(f.endswith("date") for f in fields):
+            try:
+                dates = [PartialDate(p) for p in parts]
+            except ValueError:
+                return ""
+            return dates_text(dates[0], dates[-1]) if len(dates) == 2 else date_text(dates[0])
+        if all(f.endswith("_id") for f in fields):
+            return ", ".join(self.actor_name(p) for p in parts)
+        return ""
+
     def source_label(self, source_id: str) -> str:
         """The source's publisher, to name it beside a quote."""
         source = self._sources.get(source_id)
