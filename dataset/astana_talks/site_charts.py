@@ -27,6 +27,7 @@ from html import escape
 
 import matplotlib
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -192,6 +193,18 @@ def timeline_svg(items: Sequence[Span]) -> str:
     )
 
 
+def _rows_by_rounds(ax: Axes, rows: Sequence[str], rounds: Sequence[int]) -> None:
+    """Axes of a matrix chart: a row per label, top to bottom, a column per round."""
+    ax.set_xticks(range(len(rounds)), [str(n) for n in rounds], fontsize=7)
+    ax.set_yticks(range(len(rows)), list(rows), fontsize=7)
+    ax.set_xlim(-0.6, len(rounds) - 0.4)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlabel("Round", fontsize=8)
+    ax.grid(color="#e5e5e5", linewidth=0.5)
+    ax.set_axisbelow(True)
+    ax.tick_params(length=0)
+
+
 @dataclass(frozen=True)
 class Cell:
     """One participation: actor row, round column, role and attendance."""
@@ -231,14 +244,7 @@ def matrix_svg(actors: Sequence[str], rounds: Sequence[int], cells: Sequence[Cel
             }
         artist = ax.plot([x], [c.row], linestyle="none", **style)[0]  # type: ignore[arg-type]
         artist.set_url(c.href)
-    ax.set_xticks(range(len(rounds)), [str(n) for n in rounds], fontsize=7)
-    ax.set_yticks(range(len(actors)), list(actors), fontsize=7)
-    ax.set_xlim(-0.6, len(rounds) - 0.4)
-    ax.set_ylim(len(actors) - 0.5, -0.5)
-    ax.set_xlabel("Round", fontsize=8)
-    ax.grid(color="#e5e5e5", linewidth=0.5)
-    ax.set_axisbelow(True)
-    ax.tick_params(length=0)
+    _rows_by_rounds(ax, actors, rounds)
     handles = [
         Line2D([], [], marker=m, color=c, linestyle="none", label=r.value)
         for r, (c, m, _) in ROLES.items()
@@ -284,24 +290,16 @@ def topics_svg(topics: Sequence[Topic], rounds: Sequence[int], items: Iterable[I
     ax = fig.add_subplot()
     column_of = {n: i for i, n in enumerate(rounds)}
     for c in items:
-        prominent = c.prominent
         artist = ax.plot(
             [column_of[c.column]],
             [c.row],
             linestyle="none",
-            marker="*" if prominent else "o",
-            markersize=10 if prominent else 5,
+            marker="*" if c.prominent else "o",
+            markersize=10 if c.prominent else 5,
             color=INK,
         )[0]
         artist.set_url(c.href)
-    ax.set_xticks(range(len(rounds)), [str(n) for n in rounds], fontsize=7)
-    ax.set_yticks(range(len(topics)), [t.value.replace("_", " ") for t in topics], fontsize=7)
-    ax.set_xlim(-0.6, len(rounds) - 0.4)
-    ax.set_ylim(len(topics) - 0.5, -0.5)
-    ax.set_xlabel("Round", fontsize=8)
-    ax.grid(color="#e5e5e5", linewidth=0.5)
-    ax.set_axisbelow(True)
-    ax.tick_params(length=0)
+    _rows_by_rounds(ax, [t.value.replace("_", " ") for t in topics], rounds)
     return _svg(
         fig,
         "topics",
