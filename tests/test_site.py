@@ -213,6 +213,11 @@ def test_round_21_lists_its_participants_agenda_and_quotes(
         assert item.description in row
         assert item.quote in row
     assert "UN Security Council Resolution 2642" in _text(agenda)
+    listed = {
+        a.get("href", "").removeprefix("sources.html#") for a in _by_id(page, "sources").iter("a")
+    }
+    cited = [*ds.participants_of(21), *ds.agenda_of(21), *ds.claims_of("round-21-dates")]
+    assert {row.source_id for row in cited} <= listed
 
 
 def test_round_21_shows_its_dates_as_disputed_with_every_claim(

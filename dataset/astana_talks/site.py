@@ -299,6 +299,19 @@ class Site:
             return ", ".join(self.actor_name(p) for p in parts)
         return ""
 
+    def sources_of(self, rows: Iterable[Record]) -> list[Source]:
+        """Every source a page cites: of its rows, their further citations, the claims of
+        their disputes, and the signatures of its outcomes; by publisher, then id."""
+        found: set[str] = set()
+        for row in rows:
+            related: list[Record] = [row, *self.citations(row)]
+            related += [c for d in self.disputes(row) for c in self.ds.claims_of(d.dispute_id)]
+            if isinstance(row, Outcome):
+                related += self.ds.signatories_of(row.outcome_id)
+            found |= {r.source_id for r in related if isinstance(r, Evidenced)}
+        known = [self._sources[s] for s in found if s in self._sources]
+        return sorted(known, key=lambda s: (s.publisher.casefold(), s.source_id))
+
     def source_label(self, source_id: str) -> str:
         """The source's publisher, to name it beside a quote."""
         source = self._sources.get(source_id)
@@ -517,18 +530,26 @@ def render(ds: Dataset) -> dict[str, bytes]:
         ]
         numbers = site.round_numbers
         i = numbers.index(n)
+        events = [e for e in ds.events if e.round_number == n]
         page(
             round_page(n),
             "round.html",
             r=r,
             previous=numbers[i - 1] if i > 0 else None,
             next=numbers[i + 1] if i + 1 < len(numbers) else None,
-            events=[e for e in ds.events if e.round_number == n],
+            events=events,
             disputes=site.disputes_on(rows),
+            sources=site.sources_of([*rows, *events]),
         )
     for m in ds.meetings:
         rows = [m, *ds.delegations_of(m.meeting_id), *ds.outcomes_of(m.meeting_id)]
-        page(meeting_page(m.meeting_id), "meeting.html", m=m, disputes=site.disputes_on(rows))
+        page(
+            meeting_page(m.meeting_id),
+            "meeting.html",
+            m=m,
+            disputes=site.disputes_on(rows),
+            sources=site.sources_of(rows),
+        )
     for a in ds.actors:
         me = a.actor_id
         shown: dict[str, list[Any]] = {
