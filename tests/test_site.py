@@ -311,6 +311,18 @@ def test_an_unreadable_package_is_an_error_on_stderr_and_exits_2(tmp_path: Path)
     assert "Traceback" not in err
 
 
+def test_the_site_is_never_written_into_the_data_of_its_package(tmp_path: Path) -> None:
+    package = copy_package(tmp_path / "package")
+    out = package / "data" / "site"
+    code, _, err = run("site", "--out", str(out), "--package", str(package))
+    assert code == 2
+    assert err == (
+        f"error: --out {out} is inside the data of the package {package}; "
+        "write the site elsewhere\n"
+    )
+    assert not out.exists()
+
+
 def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path) -> None:
     mine = tmp_path / "notes"
     mine.mkdir()

@@ -642,6 +642,14 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
         _echo(str(changes), nl=False)
 
 
+def _refuse_out_in_data(out: Path, package: Path | None, verb: str) -> None:
+    """Exit 2 when ``out`` lies in the data of ``package``: never write into an input."""
+    if package is not None:
+        folder = (package if package.is_dir() else package.parent).resolve()
+        if out.resolve().is_relative_to(folder / "data"):
+            _fail(f"--out {out} is inside the data of the package {package}; {verb} elsewhere", 2)
+
+
 @cli.command("build")
 @click.argument("path", required=False, type=_Path(path_type=Path))
 @click.option(
@@ -681,10 +689,7 @@ def build_command(
     """
     from .build import BuildError, BuildSetupError, build
 
-    if path is not None:
-        folder = (path if path.is_dir() else path.parent).resolve()
-        if out.resolve().is_relative_to(folder / "data"):
-            _fail(f"--out {out} is inside the data of the package {path}; build elsewhere", 2)
+    _refuse_out_in_data(out, path, "build")
     try:
         release = build(path, out, previous, changelog)
     except UnreadableInputError as error:
@@ -733,6 +738,7 @@ def site_command(out: Path, package: Path | None) -> None:
         astana-talks site --out site && chromium site/index.html
         astana-talks site --out contribution-site --package contribution/
     """
+    _refuse_out_in_data(out, package, "write the site")
     if package is None:
         ds = load()
     else:
