@@ -280,6 +280,8 @@ def test_a_contributed_package_with_a_month_precise_round_is_drawn_as_a_month(
 ) -> None:
     package = copy_package(tmp_path / "package")
     replace_in(package / "data" / "rounds.csv", "22,2024-11-11,2024-11-12,", "22,2024-11,2024-11,")
+    meetings = package / "data" / "meetings.csv"
+    replace_in(meetings, "2017-02-06,2017-02-06,,,,,held", ",,,,,,held")  # and one undated
     out = tmp_path / "site"
     assert run("site", "--out", str(out), "--package", str(package))[0] == 0
     page = _parse((out / "round-22.html").read_bytes())
@@ -290,6 +292,10 @@ def test_a_contributed_package_with_a_month_precise_round_is_drawn_as_a_month(
     index = (out / "index.html").read_text(encoding="utf-8")
     link = index.index('<a xlink:href="round-22.html">')
     assert "url(#timeline-h" in index[link : index.index("</a>", link)]  # a hatched span
+    assert 'xlink:href="meeting-expert-meeting-2017-02-06.html"' not in index  # not drawn
+    rows = _by_id(_parse(index.encode("utf-8")), "timeline-table").findall("./tbody/tr")
+    assert _text(rows[-1]).startswith("Experts of the three guarantors")
+    assert "date not stated" in _text(rows[-1])
 
 
 def test_an_invalid_package_is_reported_on_stdout_and_exits_1(tmp_path: Path) -> None:

@@ -143,6 +143,11 @@ def precision_note(start: PartialDate | None, end: PartialDate | None) -> str:
     return ""
 
 
+def _date_key(value: PartialDate | None) -> tuple[bool, PartialDate | None]:
+    """Sorts partial dates in their order, and no date after every date."""
+    return (value is None, value)
+
+
 # -- pages and anchors ---------------------------------------------------------------
 
 
@@ -381,10 +386,7 @@ class Site:
                     "row": row,
                 }
             )
-        return sorted(
-            rows,
-            key=lambda r: (r["row"].start_date is None, r["row"].start_date or PartialDate("1")),
-        )
+        return sorted(rows, key=lambda r: _date_key(r["row"].start_date))
 
     @cached_property
     def round_numbers(self) -> list[int]:
