@@ -68,7 +68,9 @@ def test_the_release_has_every_part(release: Path) -> None:
         "CHANGELOG.md",
         "CITATION.cff",
         "dataset.jsonld",
+        "site",
     }
+    assert (folder / "site" / "index.html").is_file()
     assert [p.name for p in release.iterdir() if p.name.startswith(".")] == []
 
 

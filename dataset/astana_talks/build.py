@@ -9,8 +9,8 @@
   dtypes of :meth:`Dataset.frame`), a SQLite database with keys and indexes plus a
   Datasette ``metadata.json``, a DuckDB database with ENUM types (see
   :mod:`astana_talks.duckdb_release`), JSON, a spreadsheet workbook (XLSX, see
-  :mod:`astana_talks.workbook`), and the same changelog,
-  citation and JSON-LD.
+  :mod:`astana_talks.workbook`), a static site (``site/``, see
+  :mod:`astana_talks.site`), and the same changelog, citation and JSON-LD.
 
 A release depends only on the build's inputs: the data, ``SOURCE_DATE_EPOCH`` (else
 the latest day a source was read, from the data), the ``--previous`` release and the
@@ -469,6 +469,7 @@ def build(
         (folder / "CHANGELOG.md").write_bytes(log.encode("utf-8"))
         (folder / "CITATION.cff").write_bytes(cff)
         (folder / "dataset.jsonld").write_bytes(ld)
+        _site(records, folder / "site")
         self_check(archive, folder, {t: len(c) for t, c in given.tables.items()})
         final_zip, final_folder = target / zip_name, target / folder.name
         if final_folder.exists():
@@ -483,6 +484,20 @@ def build(
                 if folder_made.is_dir() and not any(folder_made.iterdir()):
                     folder_made.rmdir()
     return Release(version, final_zip, final_folder, changes, schema)
+
+
+def _site(records: dict[str, list[Record]], target: Path) -> None:
+    """The static site of the release's data (see :mod:`astana_talks.site`), written only
+    when every link inside it leads to a page and an anchor that exist."""
+    from .dataset import Dataset
+    from .site import broken_links, render, write
+
+    tables: dict[str, Any] = {name: tuple(records[name]) for name in Dataset.tables()}
+    files = render(Dataset(**tables))
+    broken = broken_links(files)
+    if broken:  # a bug of the site's code, not of the data: never publish it
+        raise BuildError(f"the site has {len(broken)} broken link(s): {', '.join(broken[:5])}")
+    write(files, target)
 
 
 def _duckdb(typed: dict[str, pa.Table], target: Path) -> None:

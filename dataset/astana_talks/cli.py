@@ -660,6 +660,14 @@ def diff_command(paths: tuple[Path, ...], table: str | None, fmt: str) -> None:
         _echo(str(changes), nl=False)
 
 
+def _refuse_out_in_data(out: Path, package: Path | None, verb: str) -> None:
+    """Exit 2 when ``out`` lies in the data of ``package``: never write into an input."""
+    if package is not None:
+        folder = (package if package.is_dir() else package.parent).resolve()
+        if out.resolve().is_relative_to(folder / "data"):
+            _fail(f"--out {out} is inside the data of the package {package}; {verb} elsewhere", 2)
+
+
 @cli.command("build")
 @click.argument("path", required=False, type=_Path(path_type=Path))
 @click.option(
@@ -685,7 +693,7 @@ def build_command(
     path: Path | None, out: Path, previous: Path | None, changelog: Path | None
 ) -> None:
     """Build a release: zip data package, Parquet, SQLite (+ Datasette metadata),
-    DuckDB, JSON, an XLSX workbook.
+    DuckDB, JSON, an XLSX workbook, a static site (as astana-talks site writes).
 
     PATH is a package to publish; the shipped data by default. The build validates
     what it wrote and refuses to publish invalid data (exit 1), leaving nothing behind.
@@ -699,10 +707,7 @@ def build_command(
     """
     from .build import BuildError, BuildSetupError, build
 
-    if path is not None:
-        folder = (path if path.is_dir() else path.parent).resolve()
-        if out.resolve().is_relative_to(folder / "data"):
-            _fail(f"--out {out} is inside the data of the package {path}; build elsewhere", 2)
+    _refuse_out_in_data(out, path, "build")
     try:
         release = build(path, out, previous, changelog)
     except UnreadableInputError as error:
@@ -719,8 +724,58 @@ def build_command(
     click.echo(f"wrote {release.zip}")
     click.echo(
         f"wrote {release.folder}/ "
-        "(parquet/, json/, astana-talks.xlsx, astana-talks.db, astana-talks.duckdb, metadata.json)"
+        "(parquet/, json/, astana-talks.xlsx, astana-talks.db, astana-talks.duckdb, metadata.json, "
+        "site/)"
     )
+
+
+@cli.command("site")
+@click.option(
+    "--out",
+    type=_Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The folder to write the site into: new, empty, or a site written before.",
+)
+@click.option(
+    "--package",
+    type=_Path(path_type=Path),
+    help="A package to show instead of the shipped data (validated first).",
+)
+def site_command(out: Path, package: Path | None) -> None:
+    """Write a static site: a timeline of the rounds, who attended when, agenda topics,
+    a page per round, meeting and actor with every value's quote and source, the
+    disputes, the codebook. Open its index.html from disk or host the folder anywhere:
+    no server, no network, no JavaScript needed.
+
+    An invalid PACKAGE is reported on stdout (exit 1); an unreadable one, or an --out
+    that exists and is not a site written by astana-talks, is an error (exit 2).
+
+    \b
+    Example:
+        astana-talks site --out site && chromium site/index.html
+        astana-talks site --out contribution-site --package contribution/
+    """
+    _refuse_out_in_data(out, package, "write the site")
+    if package is None:
+        ds = load()
+    else:
+        try:
+            ds = load(package)
+        except UnreadableInputError as error:
+            _fail(str(error.problem), 2)
+        except InvalidDataError as error:
+            click.echo(human(error.report, style=_style), nl=False)
+            sys.exit(1)
+    from .site import SiteTargetError, render, write
+
+    try:
+        written = write(render(ds), out)
+    except SiteTargetError as error:
+        _fail(str(error), 2)
+    except OSError as error:
+        _fail(f"cannot write the site to {error.filename or out}: {error.strerror or error}", 2)
+    click.echo(f"wrote {written}/; open {written / 'index.html'}")
 
 
 def main() -> None:
