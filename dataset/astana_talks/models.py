@@ -85,6 +85,9 @@ _EVIDENCE_ORDER = (
 )
 
 
+_ROW_RULES: dict[type[Record], tuple[RowRule, ...]] = {}
+
+
 class Record(BaseModel):
     """A row of one of the dataset's tables."""
 
@@ -102,18 +105,21 @@ class Record(BaseModel):
     def row_rules(cls) -> tuple[RowRule, ...]:
         """Every row rule of the table: those of the class and of the mixins it shares
         with other tables, each once, the most general first."""
-        found: list[RowRule] = []
-        for klass in reversed(cls.__mro__):
-            for rule in vars(klass).get("rules", ()):
-                if rule not in found:
-                    found.append(rule)
-        return tuple(found)
+        found = _ROW_RULES.get(cls)
+        if found is None:
+            rules: list[RowRule] = []
+            for klass in reversed(cls.__mro__):
+                for rule in vars(klass).get("rules", ()):
+                    if rule not in rules:
+                        rules.append(rule)
+            found = _ROW_RULES[cls] = tuple(rules)
+        return found
 
     @model_validator(mode="after")
     def _follows_row_rules(self) -> Record:
         known = type(self).model_fields
-        row = {name: getattr(self, name) for name in known}
         for rule in type(self).row_rules():
+            row = {name: getattr(self, name) for name in rule.columns()}
             for violation in rule.violations(row, known):
                 raise ValueError(violation.message)
         return self
