@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     __version__: str
 
+
 def _version() -> str:
     """The installed distribution's version (read when first asked: the metadata
     lookup costs every import 40 ms)."""
