@@ -288,12 +288,14 @@ def template_fields(template: str) -> frozenset[str]:
 
 
 class _Fields(NamedTuple):
+    template: str
     params: frozenset[str]
     location: tuple[str, ...]
 
 
 _FIELDS = {
     code: _Fields(
+        info.template,
         template_fields(info.template) - set(LOCATION),
         tuple(n for n in LOCATION if n in template_fields(info.template)),
     )
@@ -387,9 +389,13 @@ class Problem:
         wanted = _FIELDS.get(code)
         if wanted is None:
             raise ValueError(f"unknown problem code {code!r}")
-        located = {"file": file, "table": table, "row": row, "field": field}
-        located |= {"column": column, "value": value}
+        located: dict[str, object] = {}
+        if wanted.location:  # the few templates that name a location field
+            located = {"file": file, "table": table, "row": row, "field": field}
+            located |= {"column": column, "value": value}
         if params.keys() != wanted.params or any(located[n] is None for n in wanted.location):
+            located = {"file": file, "table": table, "row": row, "field": field}
+            located |= {"column": column, "value": value}
             given = set(params) | {n for n, v in located.items() if v is not None}
             needed = wanted.params | set(wanted.location)
             raise TemplateError(
@@ -402,7 +408,7 @@ class Problem:
             params[name] = located[name]
         return cls(
             code,
-            CODES[code].template.format(**params),
+            wanted.template.format(**params),
             severity,
             file,
             table,
