@@ -357,7 +357,7 @@ def _history(path: Path | None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        problem = Problem("encoding-error", f"byte {error.start} is not UTF-8", file=str(path))
+        problem = Problem.of("encoding-error", offset=error.start, byte="", file=str(path))
         raise UnreadableInputError(problem) from error
 
 
@@ -404,7 +404,7 @@ def build(
         raise BuildError("the data is invalid", report)
     missing = [m.table for m in MODELS if m.table not in given.tables]
     if missing:
-        problems = [Problem("missing-table", f"no table {t}", table=t) for t in missing]
+        problems = [Problem.of("missing-table", note=f"no table {t}", table=t) for t in missing]
         raise BuildError("the package lacks tables", Report.of(problems))
     version = _version(given)
     records = _records(given)
@@ -516,6 +516,34 @@ def _member_bytes(given: Contribution, relative: str) -> bytes:
     raise FileNotFoundError(relative)
 
 
+def _dangling(connection: sqlite3.Connection, file: str) -> list[Problem]:
+    """The rows of a SQLite database whose foreign key names no row, as problems."""
+    problems = []
+    for table, rowid, parent, link in connection.execute("PRAGMA foreign_key_check").fetchall():
+        pairs = [
+            (f[3], f[4])  # (column, column of the parent it refers to)
+            for f in connection.execute(f'PRAGMA foreign_key_list("{table}")').fetchall()
+            if f[0] == link
+        ]
+        names = ", ".join(f'"{name}"' for name, _ in pairs)
+        cited = connection.execute(
+            f'SELECT {names} FROM "{table}" WHERE rowid = ?', (rowid,)
+        ).fetchone()
+        problems.append(
+            Problem.of(
+                "foreign-key",
+                target=parent,
+                where=file,
+                key="/".join(str(key) for _, key in pairs),
+                file=file,
+                table=table,
+                field=pairs[0][0] if len(pairs) == 1 else None,
+                value="/".join(str(v) for v in cited or ()),
+            )
+        )
+    return problems
+
+
 def self_check(archive: Path, folder: Path, rows: dict[str, int]) -> None:
     """Validate what was written: our validator and Frictionless on the zip, the SQLite
     database's foreign keys, and the rows of each table in the DuckDB database (whose
@@ -531,21 +559,17 @@ def self_check(archive: Path, folder: Path, rows: dict[str, int]) -> None:
     problems += frictionless_problems(theirs, str(archive))
     connection = sqlite3.connect(folder / f"{NAME}.db")
     try:
-        dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
+        problems += _dangling(connection, f"{NAME}.db")
     finally:
         connection.close()
-    problems += [
-        Problem("foreign-key", f"SQLite foreign_key_check: {row}", file=f"{NAME}.db")
-        for row in dangling
-    ]
     with duckdb.connect(str(folder / f"{NAME}.duckdb"), read_only=True) as database:
         for table, expected in rows.items():
             [(found,)] = database.execute(f'SELECT count(*) FROM "{table}"').fetchall()
             if found != expected:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         "descriptor-error",
-                        f"DuckDB table {table} has {found} rows, the CSV {expected}",
+                        note=f"DuckDB table {table} has {found} rows, the CSV {expected}",
                         file=f"{NAME}.duckdb",
                         table=table,
                     )

@@ -124,29 +124,31 @@ def _pydantic_problem(
     column = {c.name: c for c in columns(model)}.get(name or "")
     value = cells.get(name) if name else None
     hint = None
+    params: dict[str, Any]
     if name is None or column is None:
         code = "row-rule"
-        message = message.removeprefix("Value error, ")
+        params = {"note": message.removeprefix("Value error, ")}
     elif column.vocabulary is not None:
         code = "not-in-vocabulary"
         allowed = column.enum or ()
-        message = f"{value!r} is not one of: {', '.join(allowed)}"
+        params = {"allowed": ", ".join(allowed)}
         hint = suggest(value or "", allowed)
     elif column.partial_date:
         code = "invalid-date"
-        message = message.removeprefix("Value error, ")
+        params = {"note": message.removeprefix("Value error, ")}
     elif kind in ("string_pattern_mismatch",):
         code = "pattern-mismatch"
-        message = f"{value!r} does not match the pattern {column.pattern}"
+        params = {"note": f"{value!r} does not match the pattern {column.pattern}"}
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         code = "out-of-range"
-        message = f"{value} is out of range: {message.lower()}"
+        params = {"note": f"is out of range: {message.lower()}"}
     elif kind == "string_too_long":
         code = "pattern-mismatch"
-        message = f"{value!r} is longer than {column.max_length} characters"
+        params = {"note": f"{value!r} is longer than {column.max_length} characters"}
     else:
         code = "row-rule"
-    return Problem(code=code, message=message, field=name, value=value, hint=hint, **where)
+        params = {"note": message}
+    return Problem.of(code, field=name, value=value, hint=hint, **where, **params)
 
 
 def parse_row(
@@ -160,13 +162,12 @@ def parse_row(
         value, reason = parse_cell(column, text)
         if reason is not None:
             problems.append(
-                Problem("type-error", f"{text!r} {reason}", field=column.name, value=text, **where)
+                Problem.of("type-error", note=reason, field=column.name, value=text, **where)
             )
         elif value is None and column.required:
             problems.append(
-                Problem(
+                Problem.of(
                     "required-value",
-                    f"{column.name} is required",
                     field=column.name,
                     value=text,
                     **where,

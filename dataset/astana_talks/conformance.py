@@ -88,9 +88,9 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
         name = resource.get("name")
         if isinstance(name, str) and name in named:
             problems.append(
-                Problem(
+                Problem.of(
                     "descriptor-error",
-                    f"two resources are named {name!r}: which one is read is unclear",
+                    note=f"two resources are named {name!r}: which one is read is unclear",
                     file=file,
                     table=name if name in TABLES else None,
                 )
@@ -100,9 +100,9 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
     version = (source.descriptor or {}).get("version")
     if version is not None and not (isinstance(version, str) and SEMVER.fullmatch(version)):
         problems.append(
-            Problem(
+            Problem.of(
                 "descriptor-error",
-                f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 0.2.0)",
+                note=f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 0.2.0)",
                 file=file,
                 hint="releases are named after the version; see docs/publishing.md",
             )
@@ -112,9 +112,10 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
         shown = ", ".join(repr(n) for n in unknown[:5])
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         problems.append(
-            Problem(
+            Problem.of(
                 "descriptor-error",
-                f"resource(s) {shown}{more} are not tables of the dataset ({', '.join(TABLES)})",
+                note=f"resource(s) {shown}{more} are not tables of the dataset "
+                f"({', '.join(TABLES)})",
                 file=file,
             )
         )
@@ -122,9 +123,9 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
         resource = named.get(table)
         if resource is None:
             problems.append(
-                Problem(
+                Problem.of(
                     "descriptor-error",
-                    f"no resource for table {table}: Frictionless would not see its file",
+                    note=f"no resource for table {table}: Frictionless would not see its file",
                     file=file,
                     table=table,
                 )
@@ -151,9 +152,9 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
             ]
         differences += _schema_differences(resource.get("schema"), expected["schema"])
         problems += [
-            Problem(
+            Problem.of(
                 "descriptor-error",
-                f"resource {table}: {difference}",
+                note=f"resource {table}: {difference}",
                 file=file,
                 table=table,
                 hint="keep the dataset's resource as it is (the dataset's descriptor has it)",
@@ -206,8 +207,8 @@ def descriptor_problems(source: PackageSource) -> list[Problem]:
         report = Package.validate_descriptor(descriptor)
     except Exception as error:  # Frictionless itself fails on some malformed descriptors
         message = f"the descriptor is too malformed to check: {type(error).__name__}: {error}"
-        return [*ours, Problem("descriptor-error", message, file=file)]
+        return [*ours, Problem.of("descriptor-error", note=message, file=file)]
     return ours + [
-        Problem("descriptor-error", f"{error.type}: {error.note}", file=file)
+        Problem.of("descriptor-error", note=f"{error.type}: {error.note}", file=file)
         for error in report.errors
     ]

@@ -104,9 +104,11 @@ def check_references(
                     if not given.complete
                     else "the package"
                 )
-                yield Problem(
+                yield Problem.of(
                     "foreign-key",
-                    f"no row of table {target} in {where} has {target_key} {value!r}",
+                    target=target,
+                    where=where,
+                    key=target_key,
                     file=t.file,
                     table=table,
                     row=int(t.lines[index]),
@@ -139,9 +141,8 @@ def source_texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
         reader = next((r for r in roots if r.exists(relative)), None)
         if reader is None:
             problems.append(
-                Problem(
+                Problem.of(
                     "source-text-missing",
-                    f"{relative} is not in the contribution",
                     field="text_file",
                     column=sources.position("text_file"),
                     value=relative,
@@ -156,9 +157,10 @@ def source_texts(given: Contribution) -> tuple[dict[str, str], list[Problem]]:
         actual, text = read[relative]
         if actual != digest:
             problems.append(
-                Problem(
+                Problem.of(
                     "source-text-hash",
-                    f"{relative} has SHA-256 {actual}, the table says {digest}",
+                    text=relative,
+                    actual=actual,
                     field="text_sha256",
                     column=sources.position("text_sha256"),
                     value=digest,
@@ -227,24 +229,26 @@ def check_quotes(
                 "value": quote,
             }
             if verdict == "quote-too-long":
-                yield Problem(
+                yield Problem.of(
                     "quote-too-long",
-                    f"the quote of source {source_id!r} has {len(quote.split())} words; "
-                    f"the most for a source not shipped in full is {QUOTE_WORDS}",
+                    source=source_id,
+                    words=len(quote.split()),
+                    limit=QUOTE_WORDS,
                     hint="keep only the words that carry the fact: a date, a name, a place",
                     **where,
                 )
             elif verdict != "quote-not-found":
-                yield Problem(
+                yield Problem.of(
                     "quote-normalised-match",
-                    f"the quote matches source {source_id!r} only after {verdict}",
+                    source=source_id,
+                    normalisation=verdict,
                     hint="copy the words from the source text exactly, curly quotes included",
                     **where,
                 )
             else:
-                yield Problem(
+                yield Problem.of(
                     "quote-not-found",
-                    f"the quote is not in the text of source {source_id!r}",
+                    source=source_id,
                     hint="copy an exact passage of the source's text",
                     **where,
                 )
@@ -276,9 +280,9 @@ def check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> 
         where: dict[str, Any] = {"file": rows.file, "table": table, "row": int(rows.lines[index])}
         if target not in allowed:
             if target:
-                yield Problem(
+                yield Problem.of(
                     "citation-target",
-                    f"{target!r} is not a table that {what}",
+                    note=f"{target!r} is not a table that {what}",
                     field="table_name",
                     column=rows.position("table_name"),
                     value=target,
@@ -287,9 +291,9 @@ def check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> 
                 )
             continue
         if record and record not in found[target]:
-            yield Problem(
+            yield Problem.of(
                 "citation-target",
-                f"table {target} has no row with key {record!r}",
+                note=f"table {target} has no row with key {record!r}",
                 field="record",
                 column=rows.position("record"),
                 value=record,
@@ -341,9 +345,9 @@ def check_disputes(
                 current[table] = _current_values(given, table)
             unknown = [f for f in fields if f not in TABLES[table].model_fields]
             if unknown and contributed:
-                yield Problem(
+                yield Problem.of(
                     "dispute-value",
-                    f"table {table} has no column {', '.join(unknown)}",
+                    note=f"table {table} has no column {', '.join(unknown)}",
                     field="field",
                     column=every.position("field"),
                     value=row["field"],
@@ -358,9 +362,9 @@ def check_disputes(
                 if any(f in broken and broken[f][index] for f in fields):
                     holds = row["value_used"]  # a cell already reported: not twice
                 if holds != row["value_used"] and contributed:
-                    yield Problem(
+                    yield Problem.of(
                         "dispute-value",
-                        f"value_used is {row['value_used']!r} but {table} {row['record']} "
+                        note=f"value_used is {row['value_used']!r} but {table} {row['record']} "
                         f"holds {holds!r}",
                         field="value_used",
                         column=every.position("value_used"),
@@ -369,10 +373,11 @@ def check_disputes(
                         **where,
                     )
                 elif holds != row["value_used"] and theirs:
-                    yield Problem(
+                    yield Problem.of(
                         "disputed-value-changed",
-                        f"{' '.join(fields)} of this row is disputed ({row['dispute_id']}): "
-                        f"the dataset uses {row['value_used']!r}, this row gives {holds!r}",
+                        fields=" ".join(fields),
+                        dispute=row["dispute_id"],
+                        used=row["value_used"],
                         file=t.file,
                         table=table,
                         row=int(t.lines[index]),
@@ -389,10 +394,10 @@ def check_disputes(
             place = (
                 where if contributed else {"file": given.tables["claims"].file, "table": "claims"}
             )
-            yield Problem(
+            yield Problem.of(
                 "dispute-claims",
-                f"dispute {row['dispute_id']!r} has claims from {len(sources)} source(s)"
-                + ("" if used else f", none of them giving the value used {row['value_used']!r}"),
+                sources=len(sources),
+                note="" if used else f", none of them giving the value used {row['value_used']!r}",
                 field="dispute_id",
                 column=(every if contributed else given.tables["claims"]).position("dispute_id"),
                 value=row["dispute_id"],

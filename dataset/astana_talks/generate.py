@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .cells import parse_row
 from .models import MODELS, PATTERN_NAMES, Evidenced, Record, Source
-from .problems import CODES, UNUSABLE, visible
+from .problems import CODES, LOCATION, PARAMETERS, UNUSABLE, visible
 from .schemas import DATA_PACKAGE_PROFILE, Column, columns, resource_descriptor, table_schema
 from .validation import gather
 from .vocabularies import Vocabulary
@@ -249,9 +249,18 @@ def problems_page(root: Path) -> str:
         f"| {info.meaning} |"
         for code, info in CODES.items()
     ]
-    lines.append("")
+    lines += [
+        "",
+        "Each code's message is written from one template (`Problem.of`, Python's",
+        "`str.format`). Its fields are the problem's own "
+        + ", ".join(f"`{name}`" for name in LOCATION)
+        + " and:",
+        "",
+        *(f"- `{name}`: {meaning}" for name, meaning in PARAMETERS.items()),
+        "",
+    ]
     for code, info in CODES.items():
-        lines += [f"## {code}", "", info.meaning, ""]
+        lines += [f"## {code}", "", info.meaning, "", f"Message: `{info.template}`", ""]
         if code in examples:
             case, command, output = examples[code]
             lines += [

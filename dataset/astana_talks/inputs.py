@@ -77,8 +77,11 @@ def _read_package(source: PackageSource, contributed: bool = True) -> Contributi
         file = f"{source.label}/{relative}"
         if not source.exists(relative):
             found.problems.append(
-                Problem(
-                    "missing-table", f"no file {relative} for table {table}", file=file, table=table
+                Problem.of(
+                    "missing-table",
+                    note=f"no file {relative} for table {table}",
+                    file=file,
+                    table=table,
                 )
             )
             continue
@@ -121,9 +124,10 @@ def _integrity(resource: Mapping[str, Any], pieces: Iterable[bytes], file: str) 
             hasher.update(piece)
     if size is not None and size != length:
         problems.append(
-            Problem(
+            Problem.of(
                 "bytes-mismatch",
-                f"the descriptor says {size!r} bytes, the file has {length}",
+                declared=size,
+                actual=length,
                 file=file,
                 value=str(size),
             )
@@ -132,19 +136,20 @@ def _integrity(resource: Mapping[str, Any], pieces: Iterable[bytes], file: str) 
         return problems
     if hasher is None:
         problems.append(
-            Problem(
+            Problem.of(
                 "hash-unverifiable",
-                f"the hash {text!r} uses an algorithm the validator "
-                f"cannot check (it knows {', '.join(HASHES)})",
+                known=", ".join(HASHES),
                 file=file,
                 value=text,
             )
         )
     elif hasher.hexdigest() != digest.lower():
         problems.append(
-            Problem(
+            Problem.of(
                 "hash-mismatch",
-                f"the file's {algorithm} is {hasher.hexdigest()}, the descriptor says {digest}",
+                algorithm=algorithm,
+                actual=hasher.hexdigest(),
+                declared=digest,
                 file=file,
                 value=text,
                 hint="the file changed after the descriptor was written: in a checkout, "
@@ -163,7 +168,7 @@ def canonical() -> Contribution:
 def _unusable(
     path: Path | str, message: str, code: str = "unreadable-input"
 ) -> UnreadableInputError:
-    return UnreadableInputError(Problem(code, message, file=str(path)))
+    return UnreadableInputError(Problem.of(code, note=message, file=str(path)))
 
 
 def _csv_table(path: Path, table: str | None) -> str:
@@ -176,9 +181,11 @@ def _csv_table(path: Path, table: str | None) -> str:
         )
         advice = "" if table is not None else "; rename it or pass --table"
         raise UnreadableInputError(
-            Problem(
+            Problem.of(
                 "unknown-table",
-                f"{what} ({', '.join(TABLES)}){advice}",
+                note=what,
+                tables=", ".join(TABLES),
+                advice=advice,
                 file=str(path),
                 hint=suggest(name, list(TABLES)),
             )

@@ -50,7 +50,7 @@ def _build(given: Contribution) -> Dataset:
         t = given.tables.get(name)
         if t is None:
             problems.append(
-                Problem("missing-table", f"there is no file for table {name}", table=name)
+                Problem.of("missing-table", note=f"there is no file for table {name}", table=name)
             )
             continue
         try:

@@ -72,7 +72,7 @@ def canonical_root() -> Traversable:
 
 
 def _unsafe(message: str, file: str, value: str | None = None) -> UnreadableInputError:
-    return UnreadableInputError(Problem("unsafe-path", message, file=file, value=value))
+    return UnreadableInputError(Problem.of("unsafe-path", note=message, file=file, value=value))
 
 
 def _not_a_file(folder: Path | None, relative: str) -> bool:
@@ -84,7 +84,7 @@ def _not_a_file(folder: Path | None, relative: str) -> bool:
 
 
 def _unreadable(message: str, where: str) -> UnreadableInputError:
-    return UnreadableInputError(Problem("unreadable-input", message, file=where))
+    return UnreadableInputError(Problem.of("unreadable-input", note=message, file=where))
 
 
 def open_regular_file(
@@ -202,17 +202,17 @@ class PackageSource:
                 NotImplementedError,  # an unknown compression or zip version
             ) as error:
                 raise UnreadableInputError(
-                    Problem(
+                    Problem.of(
                         "unreadable-input",
-                        f"cannot read {relative} from the zip: {error}",
+                        note=f"cannot read {relative} from the zip: {error}",
                         file=where,
                     )
                 ) from error
             if len(data) > self.limits.zip_bytes:
                 raise UnreadableInputError(
-                    Problem(
+                    Problem.of(
                         "unreadable-input",
-                        f"{relative} is larger than the zip size limit",
+                        note=f"{relative} is larger than the zip size limit",
                         file=where,
                     )
                 )
@@ -302,7 +302,7 @@ def parse_descriptor(data: bytes, where: str, limits: Limits = DEFAULT_LIMITS) -
 
     def invalid(reason: str) -> UnreadableInputError:
         return UnreadableInputError(
-            Problem("invalid-descriptor", f"{DESCRIPTOR}: {reason}", file=where)
+            Problem.of("invalid-descriptor", note=f"{DESCRIPTOR}: {reason}", file=where)
         )
 
     if len(data) > limits.descriptor_bytes:
@@ -399,7 +399,7 @@ _COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zi
 
 def _open_zip(target: Path, label: str, limits: Limits) -> PackageSource:
     def refuse(reason: str, code: str = "unreadable-input") -> UnreadableInputError:
-        return UnreadableInputError(Problem(code, f"{label}: {reason}", file=label))
+        return UnreadableInputError(Problem.of(code, note=f"{label}: {reason}", file=label))
 
     try:
         archive = zipfile.ZipFile(target)
@@ -476,4 +476,4 @@ def open_package(path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS
     if target.is_file() and target.suffix.lower() == ".zip":
         return _open_zip(target, label, limits)
     reason = "does not exist" if not target.exists() else "is not a folder, datapackage.json or zip"
-    raise UnreadableInputError(Problem("unreadable-input", f"{label} {reason}", file=label))
+    raise UnreadableInputError(Problem.of("unreadable-input", note=f"{label} {reason}", file=label))

@@ -11,6 +11,7 @@ own checks all use this one vocabulary.
 from __future__ import annotations
 
 import json
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -25,109 +26,286 @@ Severity = Literal["error", "warning"]
 class Code(NamedTuple):
     severity: Severity
     meaning: str
+    template: str
+    """The message, a :meth:`str.format` template: its fields are the problem's own
+    location (``file``, ``table``, ``row``, ``field``, ``column``, ``value``) and
+    :data:`PARAMETERS`, given to :meth:`Problem.of`."""
 
 
-#: The vocabulary of problem codes: code -> default severity and what it means.
-#: ``docs/problems.md`` is generated from it, with an example of each from the
-#: test corpus.
+#: The vocabulary of problem codes: code -> default severity, what it means and the
+#: template of its message. ``docs/problems.md`` is generated from it, with an example
+#: of each from the test corpus.
 CODES: Mapping[str, Code] = {
     # input
     "unreadable-input": Code(
-        "error", "The path cannot be read as a CSV, folder, descriptor or zip."
+        "error", "The path cannot be read as a CSV, folder, descriptor or zip.", "{note}"
     ),
     "unsafe-path": Code(
-        "error", "A path in the descriptor points outside the package or to the network."
+        "error", "A path in the descriptor points outside the package or to the network.", "{note}"
     ),
     "invalid-descriptor": Code(
-        "error", "datapackage.json is not valid JSON or lacks what is needed."
+        "error", "datapackage.json is not valid JSON or lacks what is needed.", "{note}"
     ),
     "descriptor-error": Code(
-        "error", "datapackage.json breaks a rule of the Data Package standard."
+        "error", "datapackage.json breaks a rule of the Data Package standard.", "{note}"
     ),
-    "unknown-table": Code("error", "A CSV's name is not a table of the dataset (use --table)."),
-    "missing-table": Code("error", "A table of the dataset has no file in the package."),
-    "bytes-mismatch": Code("error", "A file's size differs from the descriptor's 'bytes'."),
-    "hash-mismatch": Code("error", "A file's hash differs from the descriptor's 'hash'."),
+    "unknown-table": Code(
+        "error",
+        "A CSV's name is not a table of the dataset (use --table).",
+        "{note} ({tables}){advice}",
+    ),
+    "missing-table": Code("error", "A table of the dataset has no file in the package.", "{note}"),
+    "bytes-mismatch": Code(
+        "error",
+        "A file's size differs from the descriptor's 'bytes'.",
+        "the descriptor says {declared!r} bytes, the file has {actual}",
+    ),
+    "hash-mismatch": Code(
+        "error",
+        "A file's hash differs from the descriptor's 'hash'.",
+        "the file's {algorithm} is {actual}, the descriptor says {declared}",
+    ),
     "hash-unverifiable": Code(
-        "error", "The descriptor's 'hash' uses an algorithm that cannot be checked."
+        "error",
+        "The descriptor's 'hash' uses an algorithm that cannot be checked.",
+        "the hash {value!r} uses an algorithm the validator cannot check (it knows {known})",
     ),
     # file
-    "encoding-error": Code("error", "The file is not valid UTF-8."),
-    "byte-order-mark": Code("warning", "The file starts with a UTF-8 byte-order mark."),
-    "wrong-delimiter": Code("error", "The file is not comma-separated (semicolons or tabs found)."),
+    "encoding-error": Code(
+        "error", "The file is not valid UTF-8.", "byte {offset}{byte} is not UTF-8"
+    ),
+    "byte-order-mark": Code(
+        "warning",
+        "The file starts with a UTF-8 byte-order mark.",
+        "the file starts with a byte-order mark",
+    ),
+    "wrong-delimiter": Code(
+        "error",
+        "The file is not comma-separated (semicolons or tabs found).",
+        "the file is separated by {delimiter!r}, not by commas",
+    ),
     "line-endings": Code(
-        "warning", "The file uses CRLF or mixed line endings; the dataset uses LF."
+        "warning",
+        "The file uses CRLF or mixed line endings; the dataset uses LF.",
+        "the file {note}",
     ),
-    "malformed-csv": Code("error", "The file cannot be parsed as CSV (an unclosed quote, ...)."),
-    "empty-file": Code("error", "The file has no header row."),
+    "malformed-csv": Code(
+        "error", "The file cannot be parsed as CSV (an unclosed quote, ...).", "{note}"
+    ),
+    "empty-file": Code(
+        "error", "The file has no header row.", "the file is empty: it needs at least a header row"
+    ),
     # structure
-    "missing-column": Code("error", "A column of the table is not in the header."),
-    "extra-column": Code("error", "The header has a column the table does not define."),
-    "duplicate-column": Code("error", "The header names the same column twice."),
-    "blank-column": Code("error", "The header has a column without a name."),
-    "column-order": Code("error", "The header has the right columns in the wrong order."),
-    "ragged-row": Code("error", "A row has more or fewer cells than the header."),
-    "blank-row": Code("error", "A row has no values at all."),
+    "missing-column": Code(
+        "error", "A column of the table is not in the header.", "column {field!r} is missing"
+    ),
+    "extra-column": Code("error", "The header has a column the table does not define.", "{note}"),
+    "duplicate-column": Code(
+        "error", "The header names the same column twice.", "column {field!r} appears twice"
+    ),
+    "blank-column": Code(
+        "error", "The header has a column without a name.", "column {column} has no name"
+    ),
+    "column-order": Code(
+        "error",
+        "The header has the right columns in the wrong order.",
+        "the columns are in the wrong order",
+    ),
+    "ragged-row": Code(
+        "error",
+        "A row has more or fewer cells than the header.",
+        "the row has {cells} cells, the header {width}",
+    ),
+    "blank-row": Code("error", "A row has no values at all.", "the row is blank"),
     # cells
-    "required-value": Code("error", "A required cell is empty."),
-    "type-error": Code("error", "A cell is not of the column's type (integer, boolean)."),
-    "pattern-mismatch": Code("error", "A cell does not match the column's pattern."),
-    "not-in-vocabulary": Code("error", "A cell is not one of the column's allowed values."),
-    "out-of-range": Code("error", "A number is outside the column's minimum or maximum."),
+    "required-value": Code("error", "A required cell is empty.", "{field} is required"),
+    "type-error": Code(
+        "error", "A cell is not of the column's type (integer, boolean).", "{value!r} {note}"
+    ),
+    "pattern-mismatch": Code("error", "A cell does not match the column's pattern.", "{note}"),
+    "not-in-vocabulary": Code(
+        "error",
+        "A cell is not one of the column's allowed values.",
+        "{value!r} is not one of: {allowed}",
+    ),
+    "out-of-range": Code(
+        "error", "A number is outside the column's minimum or maximum.", "{value} {note}"
+    ),
     "invalid-date": Code(
-        "error", "A cell is not a real partial date (YYYY, YYYY-MM or YYYY-MM-DD)."
+        "error", "A cell is not a real partial date (YYYY, YYYY-MM or YYYY-MM-DD).", "{note}"
     ),
-    "cell-too-large": Code("error", "A cell is longer than the limit (100,000 characters)."),
+    "cell-too-large": Code(
+        "error",
+        "A cell is longer than the limit (100,000 characters).",
+        "the cell has {length} characters, more than the limit of {limit}",
+    ),
     "invisible-character": Code(
-        "warning", "A value holds an invisible or control character (zero-width, escape, ...)."
+        "warning",
+        "A value holds an invisible or control character (zero-width, escape, ...).",
+        "the value holds an invisible or control character (zero-width, bidirectional, escape)",
     ),
-    "not-nfc": Code("warning", "Text is not in Unicode normal form C."),
-    "formula-like": Code("warning", "A value starts like a spreadsheet formula (=, +, -, @)."),
+    "not-nfc": Code(
+        "warning",
+        "Text is not in Unicode normal form C.",
+        "the text is not in Unicode normal form C",
+    ),
+    "formula-like": Code(
+        "warning",
+        "A value starts like a spreadsheet formula (=, +, -, @).",
+        "a spreadsheet would run this value as a formula",
+    ),
     # rows
-    "row-rule": Code("error", "The values of a row contradict each other (end before start, ...)."),
-    "date-precision": Code("warning", "A row's start and end dates have different precisions."),
+    "row-rule": Code(
+        "error", "The values of a row contradict each other (end before start, ...).", "{note}"
+    ),
+    "date-precision": Code(
+        "warning",
+        "A row's start and end dates have different precisions.",
+        "{field} {value} is not as precise as {start}",
+    ),
     # tables
-    "duplicate-key": Code("error", "Two rows have the same primary key."),
-    "duplicate-row": Code("error", "Two rows are identical."),
+    "duplicate-key": Code("error", "Two rows have the same primary key.", "primary key {note}"),
+    "duplicate-row": Code(
+        "error", "Two rows are identical.", "this row repeats row {first} exactly"
+    ),
     # package
     "foreign-key": Code(
-        "error", "A cell refers to a row that does not exist in the referenced table."
+        "error",
+        "A cell refers to a row that does not exist in the referenced table.",
+        "no row of table {target} in {where} has {key} {value!r}",
     ),
-    "source-text-missing": Code("error", "A source's text file is not in the package."),
+    "source-text-missing": Code(
+        "error", "A source's text file is not in the package.", "{value} is not in the contribution"
+    ),
     "source-text-hash": Code(
-        "error", "A source's text does not have the SHA-256 the table records."
+        "error",
+        "A source's text does not have the SHA-256 the table records.",
+        "{text} has SHA-256 {actual}, the table says {value}",
     ),
-    "quote-not-found": Code("error", "A quote is not an exact substring of its source's text."),
+    "quote-not-found": Code(
+        "error",
+        "A quote is not an exact substring of its source's text.",
+        "the quote is not in the text of source {source!r}",
+    ),
     "quote-normalised-match": Code(
-        "warning", "A quote matches its source only after normalising whitespace or quote marks."
+        "warning",
+        "A quote matches its source only after normalising whitespace or quote marks.",
+        "the quote matches source {source!r} only after {normalisation}",
     ),
     "quote-too-long": Code(
         "error",
         f"A quote of a source not shipped in full is longer than {QUOTE_WORDS} words (quote "
         "only the words that carry the fact).",
+        "the quote of source {source!r} has {words} words; the most for a source not shipped "
+        "in full is {limit}",
     ),
     "citation-target": Code(
-        "error", "A citation or dispute names a table or record that does not exist."
+        "error", "A citation or dispute names a table or record that does not exist.", "{note}"
     ),
     "dispute-value": Code(
-        "error", "A dispute's value_used or field does not match the row it is about."
+        "error", "A dispute's value_used or field does not match the row it is about.", "{note}"
     ),
     "disputed-value-changed": Code(
         "warning",
         "A contribution changes a value the dataset records as disputed: update the dispute.",
+        "{fields} of this row is disputed ({dispute}): the dataset uses {used!r}, this row "
+        "gives {value!r}",
     ),
     "dispute-claims": Code(
         "error",
         "A dispute has claims from fewer than two sources, or none giving the value used.",
+        "dispute {value!r} has claims from {sources} source(s){note}",
     ),
-    "ambiguous-name": Code("error", "One name refers to several actors after normalisation."),
+    "ambiguous-name": Code(
+        "error",
+        "One name refers to several actors after normalisation.",
+        "{value!r} already names {first!r}; it cannot also name {second!r}",
+    ),
     # domain rules
     "host-not-participant": Code(
-        "warning", "A round's host has no participant row with role 'host'."
+        "warning",
+        "A round's host has no participant row with role 'host'.",
+        "round {round}'s host {value!r} has no participant row with role 'host'",
     ),
-    "round-guarantors": Code("warning", "A round does not list exactly three guarantors."),
-    "round-gap": Code("warning", "Round numbers skip a number."),
+    "round-guarantors": Code(
+        "warning",
+        "A round does not list exactly three guarantors.",
+        "round {value} lists {count} guarantor(s), not three",
+    ),
+    "round-gap": Code(
+        "warning", "Round numbers skip a number.", "no round between {before} and {value}"
+    ),
 }
+
+#: The fields of a template that are the problem's own location, filled from the
+#: keyword arguments of :meth:`Problem.of` of the same name.
+LOCATION = ("file", "table", "row", "field", "column", "value")
+
+#: The other fields templates use, and what each is.
+PARAMETERS: Mapping[str, str] = {
+    "note": "the words particular to the cause (the code's messages differ by cause)",
+    "tables": "the dataset's tables, comma-separated",
+    "advice": "what to do about it, when there is advice, starting '; '",
+    "declared": "what the descriptor says",
+    "actual": "what the file (or text) has",
+    "algorithm": "the hash algorithm",
+    "known": "the hash algorithms the validator knows, comma-separated",
+    "offset": "the offset of the first byte that is not UTF-8",
+    "byte": "that byte, written ' (b'\\xe9')', or nothing where it is not shown",
+    "delimiter": "the delimiter the file uses",
+    "cells": "the number of cells in the row",
+    "width": "the number of columns in the header",
+    "allowed": "the column's allowed values, comma-separated",
+    "length": "the length of the cell in characters",
+    "limit": "the limit",
+    "start": "the start date's column",
+    "first": "the row (line) or the name that came first",
+    "second": "the name that came second",
+    "target": "the table referred to",
+    "where": "where the referred table was looked for",
+    "key": "the referred table's key column",
+    "text": "the text file's path in the package",
+    "source": "the source's id",
+    "normalisation": "what had to be normalised for the quote to match",
+    "words": "the number of words in the quote",
+    "fields": "the disputed column(s)",
+    "dispute": "the dispute's id",
+    "used": "the value the dataset uses",
+    "sources": "the number of sources with claims",
+    "round": "the round's number",
+    "count": "the number of guarantors",
+    "before": "the round before the gap",
+}
+
+
+def template_fields(template: str) -> frozenset[str]:
+    """The names of the fields of a :meth:`str.format` template."""
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name is not None:
+            names.add(name.split(".")[0].split("[")[0])
+    return frozenset(names)
+
+
+class _Fields(NamedTuple):
+    template: str
+    params: frozenset[str]
+    location: tuple[str, ...]
+
+
+_FIELDS = {
+    code: _Fields(
+        info.template,
+        template_fields(info.template) - set(LOCATION),
+        tuple(n for n in LOCATION if n in template_fields(info.template)),
+    )
+    for code, info in CODES.items()
+}
+
+
+class TemplateError(TypeError):
+    """:meth:`Problem.of` was given parameters that do not fit the code's template."""
+
 
 UNUSABLE = frozenset({"unreadable-input", "unsafe-path", "invalid-descriptor", "unknown-table"})
 """Codes meaning the input could not be used at all (exit status 2)."""
@@ -187,6 +365,59 @@ class Problem:
             object.__setattr__(self, "severity", CODES[self.code].severity)
         if self.value is not None:
             object.__setattr__(self, "value", visible(self.value))
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        /,
+        *,
+        severity: Severity | None = None,
+        file: str | None = None,
+        table: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        column: int | None = None,
+        value: str | None = None,
+        hint: str | None = None,
+        **params: object,
+    ) -> Problem:
+        """A problem of ``code`` whose message is the code's template filled with
+        ``params`` and with the location fields the template names (which must be
+        given). Raises :class:`TemplateError` when ``params`` are not exactly the
+        template's other fields."""
+        wanted = _FIELDS.get(code)
+        if wanted is None:
+            raise ValueError(f"unknown problem code {code!r}")
+        located: dict[str, object] = {}
+        if wanted.location:  # the few templates that name a location field
+            located = {"file": file, "table": table, "row": row, "field": field}
+            located |= {"column": column, "value": value}
+        if params.keys() != wanted.params or any(located[n] is None for n in wanted.location):
+            located = {"file": file, "table": table, "row": row, "field": field}
+            located |= {"column": column, "value": value}
+            given = set(params) | {n for n, v in located.items() if v is not None}
+            needed = wanted.params | set(wanted.location)
+            raise TemplateError(
+                f"{code}: the template {CODES[code].template!r} needs "
+                f"{', '.join(sorted(needed)) or 'nothing'}; missing: "
+                f"{', '.join(sorted(needed - given)) or 'nothing'}; not used: "
+                f"{', '.join(sorted(set(params) - wanted.params)) or 'nothing'}"
+            )
+        for name in wanted.location:
+            params[name] = located[name]
+        return cls(
+            code,
+            wanted.template.format(**params),
+            severity,
+            file,
+            table,
+            row,
+            field,
+            column,
+            value,
+            hint,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as JSON-ready data."""

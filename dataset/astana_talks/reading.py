@@ -303,9 +303,9 @@ def _file_problems(scan: _Scan, where: dict[str, Any]) -> list[Problem]:
     lf, crlf = scan.lf, scan.crlf
     if scan.cr > crlf:
         problems.append(
-            Problem(
+            Problem.of(
                 "line-endings",
-                "the file ends lines with a lone CR (classic Mac OS)"
+                note="ends lines with a lone CR (classic Mac OS)"
                 + (" mixed with LF" if lf else ""),
                 hint="save with LF (Unix) line endings",
                 **where,
@@ -313,18 +313,18 @@ def _file_problems(scan: _Scan, where: dict[str, Any]) -> list[Problem]:
         )
     elif crlf and crlf == lf:
         problems.append(
-            Problem(
+            Problem.of(
                 "line-endings",
-                "the file uses CRLF line endings",
+                note="uses CRLF line endings",
                 hint="save with LF (Unix) line endings",
                 **where,
             )
         )
     elif crlf:
         problems.append(
-            Problem(
+            Problem.of(
                 "line-endings",
-                f"the file mixes line endings ({crlf} CRLF, {lf - crlf} LF)",
+                note=f"mixes line endings ({crlf} CRLF, {lf - crlf} LF)",
                 hint="save with LF (Unix) line endings",
                 **where,
             )
@@ -345,12 +345,11 @@ def _header_problems(
     for number, name in enumerate(header, start=1):
         at = {**where, "row": 1, "column": number}
         if not name.strip():
-            problems.append(Problem("blank-column", f"column {number} has no name", **at))
+            problems.append(Problem.of("blank-column", **at))
         elif name in seen:
             problems.append(
-                Problem(
+                Problem.of(
                     "duplicate-column",
-                    f"column {name!r} appears twice",
                     field=name,
                     value=name,
                     **at,
@@ -358,9 +357,9 @@ def _header_problems(
             )
         elif name not in expected:
             problems.append(
-                Problem(
+                Problem.of(
                     "extra-column",
-                    f"{name!r} is not a column of table {where['table']}",
+                    note=f"{name!r} is not a column of table {where['table']}",
                     field=name,
                     value=name,
                     hint=hints(name),
@@ -371,9 +370,8 @@ def _header_problems(
     for name in expected:
         if name not in header:
             problems.append(
-                Problem(
+                Problem.of(
                     "missing-column",
-                    f"column {name!r} is missing",
                     field=name,
                     row=1,
                     hint=f"the header must be: {','.join(expected)}",
@@ -383,9 +381,8 @@ def _header_problems(
     present = [name for name in header if name in expected]
     if not problems and present != [name for name in expected if name in present]:
         problems.append(
-            Problem(
+            Problem.of(
                 "column-order",
-                "the columns are in the wrong order",
                 row=1,
                 hint=f"the header must be: {','.join(expected)}",
                 **where,
@@ -478,9 +475,8 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
     scan = _scan(pieces())
     if scan.bom:
         problems.append(
-            Problem(
+            Problem.of(
                 "byte-order-mark",
-                "the file starts with a byte-order mark",
                 hint="save as UTF-8 without BOM",
                 **where,
             )
@@ -489,9 +485,10 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         offset = scan.bad_byte + (len(BOM) if scan.bom else 0)
         bad = _byte_at(source, offset)
         problems.append(
-            Problem(
+            Problem.of(
                 "encoding-error",
-                f"byte {scan.bad_byte} ({bad!r}) is not UTF-8",
+                offset=scan.bad_byte,
+                byte=f" ({bad!r})",
                 row=_line_at(pieces(), scan.bad_byte, scan.bom),
                 hint="save the file as UTF-8",
                 **where,
@@ -500,18 +497,16 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         return _empty(model, file, problems)
     if scan.nul is not None:
         problems.append(
-            Problem(
+            Problem.of(
                 "malformed-csv",
-                "the file contains NUL bytes",
+                note="the file contains NUL bytes",
                 row=_line_at(pieces(), scan.nul, scan.bom),
                 **where,
             )
         )
         return _empty(model, file, problems)
     if not scan.printed:
-        problems.append(
-            Problem("empty-file", "the file is empty: it needs at least a header row", **where)
-        )
+        problems.append(Problem.of("empty-file", **where))
         return _empty(model, file, problems)
     problems += _file_problems(scan, where)
     expected = model.columns()
@@ -520,14 +515,17 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         header = tuple(next(csv.reader(io.StringIO(start, newline=""))))
     except csv.Error as error:
         problems.append(
-            Problem("malformed-csv", f"the header row cannot be parsed: {error}", row=1, **where)
+            Problem.of(
+                "malformed-csv", note=f"the header row cannot be parsed: {error}", row=1, **where
+            )
         )
         return _empty(model, file, problems)
     if any("\n" in name or "\r" in name for name in header):
         problems.append(
-            Problem(
+            Problem.of(
                 "malformed-csv",
-                "a quote opened in the header is never closed: the rest of the file is swallowed",
+                note="a quote opened in the header is never closed: "
+                "the rest of the file is swallowed",
                 row=1,
                 hint="remove the stray quote from the header",
                 **where,
@@ -537,9 +535,9 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
     if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in ";\t|"):
         delimiter = next(d for d in ";\t|" if d in header[0])
         problems.append(
-            Problem(
+            Problem.of(
                 "wrong-delimiter",
-                f"the file is separated by {delimiter!r}, not by commas",
+                delimiter=delimiter,
                 row=1,
                 hint="save the file as comma-separated values",
                 **where,
@@ -548,9 +546,10 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         return _empty(model, file, problems, header)
     if len(header) > MAX_COLUMNS:  # not a table of ours: a column-by-column report would be huge
         problems.append(
-            Problem(
+            Problem.of(
                 "extra-column",
-                f"the header has {len(header)} columns, the table {len(expected)}: rows not read",
+                note=f"the header has {len(header)} columns, the table {len(expected)}: "
+                "rows not read",
                 row=1,
                 hint=f"the header must be: {','.join(expected)}",
                 **where,
@@ -571,7 +570,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         parsed, skipped = _parse(readable, header, model, scan.quoted)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
         problems.append(
-            Problem("malformed-csv", f"the file cannot be parsed as CSV: {error}", **where)
+            Problem.of("malformed-csv", note=f"the file cannot be parsed as CSV: {error}", **where)
         )
         return _empty(model, file, problems, header)
 
@@ -592,17 +591,16 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         at = {**where, "row": line(number)}
         if raw.count('"') % 2:
             problems.append(
-                Problem(
+                Problem.of(
                     "malformed-csv",
-                    "a quote opened on this row is never closed: the rest of the file is swallowed",
+                    note="a quote opened on this row is never closed: "
+                    "the rest of the file is swallowed",
                     hint='close the quote, or double a quote inside a quoted value ("")',
                     **at,
                 )
             )
         else:
-            problems.append(
-                Problem("ragged-row", f"the row has {actual} cells, the header {width}", **at)
-            )
+            problems.append(Problem.of("ragged-row", cells=actual, width=width, **at))
     lines = (starts[records - 1] if starts is not None else records)[1:]
     body = parsed.slice(1)
     cells: dict[str, Cells] = {}
@@ -616,7 +614,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         blank &= found.rows(_mask(pc.equal(found.values, "")))
     if width and blank.any():
         problems += [
-            Problem("blank-row", "the row is blank", row=int(row), hint="delete the row", **where)
+            Problem.of("blank-row", row=int(row), hint="delete the row", **where)
             for row in lines[blank]
         ]
         cells = {name: found.filter(~blank) for name, found in cells.items()}

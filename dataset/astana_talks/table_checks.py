@@ -38,15 +38,16 @@ def _mask(array: pa.Array | pa.ChunkedArray) -> Mask:
 
 
 def _problems(
-    t: CsvTable, mask: Mask, column: str | None, code: str, message: Any, hint: Any = None
+    t: CsvTable, mask: Mask, column: str | None, code: str, params: Any = None, hint: Any = None
 ) -> Iterator[Problem]:
-    """One problem per True in ``mask``; ``message``/``hint`` are functions of the cell."""
+    """One problem per True in ``mask``; ``params`` (of the code's template, a mapping)
+    and ``hint`` may be functions of the cell."""
     cells = t.cells.get(column) if column is not None else None
     for index in np.flatnonzero(mask):
         value = cells.at(int(index)) if cells is not None else None
-        yield Problem(
+        yield Problem.of(
             code,
-            message(value) if callable(message) else message,
+            **(params(value) if callable(params) else params or {}),
             file=t.file,
             table=t.table,
             row=int(t.lines[index]),
@@ -69,7 +70,7 @@ def _cell_rules(
         yield (
             _mask(pc.and_(filled, pc.invert(canonical))),
             "type-error",
-            (lambda v: f"{v!r} is not an integer (write digits only, e.g. 21)"),
+            {"note": "is not an integer (write digits only, e.g. 21)"},
             None,
         )
         small = pc.and_(canonical, pc.less_equal(pc.utf8_length(cells), 12))
@@ -83,7 +84,7 @@ def _cell_rules(
             yield (
                 _mask(low),
                 "out-of-range",
-                (lambda v: f"{v} is below the minimum {column.minimum}"),
+                {"note": f"is below the minimum {column.minimum}"},
                 None,
             )
         if column.maximum is not None:
@@ -94,14 +95,14 @@ def _cell_rules(
             yield (
                 _mask(high),
                 "out-of-range",
-                (lambda v: f"{v} is above the maximum {column.maximum}"),
+                {"note": f"is above the maximum {column.maximum}"},
                 None,
             )
     elif column.datatype == "boolean":
         yield (
             _mask(pc.and_(filled, pc.invert(pc.is_in(cells, pa.array(["true", "false"]))))),
             "type-error",
-            (lambda v: f"{v!r} is not a boolean (write true or false)"),
+            {"note": "is not a boolean (write true or false)"},
             None,
         )
     elif column.vocabulary is not None:
@@ -109,7 +110,7 @@ def _cell_rules(
         yield (
             _mask(pc.and_(filled, pc.invert(pc.is_in(cells, pa.array(allowed))))),
             "not-in-vocabulary",
-            (lambda v: f"{v!r} is not one of: {', '.join(allowed)}"),
+            {"allowed": ", ".join(allowed)},
             Suggester(allowed),
         )
     elif column.partial_date:
@@ -118,19 +119,19 @@ def _cell_rules(
         yield (
             _mask(pc.and_(filled, pc.invert(shaped))),
             "invalid-date",
-            (lambda v: f"{v!r} is not a partial date: write YYYY, YYYY-MM or YYYY-MM-DD"),
+            (lambda v: {"note": f"{v!r} is not a partial date: write YYYY, YYYY-MM or YYYY-MM-DD"}),
             None,
         )
         real = pc.match_substring_regex(cells, anchored(column.pattern))
         unreal = pc.and_(shaped, pc.invert(real))
-        yield _mask(unreal), "invalid-date", (lambda v: f"{v!r} is not a real date"), None
+        yield _mask(unreal), "invalid-date", (lambda v: {"note": f"{v!r} is not a real date"}), None
     elif column.pattern is not None:
         matches = _full_match(cells, column.pattern, plain)
         meaning = PATTERN_NAMES.get(column.pattern, f"a match for {column.pattern}")
         yield (
             _mask(filled) & ~matches,
             "pattern-mismatch",
-            (lambda v: f"{v!r} is not {meaning}"),
+            (lambda v: {"note": f"{v!r} is not {meaning}"}),
             None,
         )
     if column.max_length is not None:
@@ -139,9 +140,10 @@ def _cell_rules(
             _mask(long),
             "pattern-mismatch",
             (
-                lambda v: (
-                    f"the value is {len(v)} characters long; the maximum is {column.max_length}"
-                )
+                lambda v: {
+                    "note": f"the value is {len(v)} characters long; "
+                    f"the maximum is {column.max_length}"
+                }
             ),
             None,
         )
@@ -195,7 +197,7 @@ def _text_warnings(
         hidden,
         column.name,
         "invisible-character",
-        "the value holds an invisible or control character (zero-width, bidirectional, escape)",
+        {},
         "delete it unless the source has it",
     )
     decomposed = ok & ~hidden & found.rows(decomposed_values)
@@ -204,7 +206,7 @@ def _text_warnings(
         decomposed,
         column.name,
         "not-nfc",
-        "the text is not in Unicode normal form C",
+        {},
         "save the text NFC-normalised (most editors do)",
     )
     formula = ok & found.rows(_mask(pc.match_substring_regex(values, FORMULA)))
@@ -213,7 +215,7 @@ def _text_warnings(
         formula,
         column.name,
         "formula-like",
-        "a spreadsheet would run this value as a formula",
+        {},
         "a CSV opened in a spreadsheet would run it (the release's workbook keeps it as "
         "text); check it is meant",
     )
@@ -238,20 +240,16 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
             bad,
             column.name,
             "cell-too-large",
-            lambda v: (
-                f"the cell has {len(v)} characters, more than the limit of {limits.cell_chars}"
-            ),
+            lambda v: {"length": len(v), "limit": limits.cell_chars},
         )
         empty = found.rows(_mask(pc.equal(values, "")))
         if column.required:
             missing = empty & ~bad
-            problems += _problems(
-                t, missing, column.name, "required-value", f"{column.name} is required"
-            )
+            problems += _problems(t, missing, column.name, "required-value")
             bad |= missing
-        for mask, code, message, hint in _cell_rules(column, values, plain):
+        for mask, code, params, hint in _cell_rules(column, values, plain):
             fresh = found.rows(mask) & ~bad  # one problem per cell: the first rule it breaks
-            problems += _problems(t, fresh, column.name, code, message, hint)
+            problems += _problems(t, fresh, column.name, code, params, hint)
             bad |= fresh
         if column.datatype == "string" and column.vocabulary is None and not column.partial_date:
             problems += _text_warnings(t, column, found, ~bad & ~empty, plain)
@@ -308,11 +306,13 @@ def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
         elif isinstance(rule, Together):
             first, second = filled(t, rule.first), filled(t, rule.second)
             for missing, mask in ((rule.second, first & ~second), (rule.first, second & ~first)):
-                problems += _problems(t, ok & mask, missing, "row-rule", rule.missing(missing)[1])
+                problems += _problems(
+                    t, ok & mask, missing, "row-rule", {"note": rule.missing(missing)[1]}
+                )
         elif isinstance(rule, OneOf):
             field, message = rule.broken()
             both_or_neither = filled(t, rule.first) == filled(t, rule.second)
-            problems += _problems(t, ok & both_or_neither, field, "row-rule", message)
+            problems += _problems(t, ok & both_or_neither, field, "row-rule", {"note": message})
         elif isinstance(rule, InOrder):
             problems += _in_order(t, rule, ok)
         else:
@@ -333,7 +333,7 @@ def _explained(t: CsvTable, rule: Explained, ok: Mask) -> Iterator[Problem]:
         unknown_at,
         rule.fields,
         "row-rule",
-        lambda v: rule.unknown(", ".join(n for n in v.split() if n not in known)).message,
+        lambda v: {"note": rule.unknown(", ".join(n for n in v.split() if n not in known)).message},
     )
     unexplained = rule.unexplained()
     yield from _problems(
@@ -341,11 +341,11 @@ def _explained(t: CsvTable, rule: Explained, ok: Mask) -> Iterator[Problem]:
         ok & has_names & ~has_note & ~unknown_at,
         unexplained.field,
         "row-rule",
-        unexplained.message,
+        {"note": unexplained.message},
     )
     pointless = rule.pointless()
     yield from _problems(
-        t, ok & has_note & ~has_names, pointless.field, "row-rule", pointless.message
+        t, ok & has_note & ~has_names, pointless.field, "row-rule", {"note": pointless.message}
     )
 
 
@@ -354,7 +354,7 @@ def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
     has_start, has_end = filled(t, rule.start), filled(t, rule.end)
     startless = rule.startless()
     yield from _problems(
-        t, ok & has_end & ~has_start, startless.field, "row-rule", startless.message
+        t, ok & has_end & ~has_start, startless.field, "row-rule", {"note": startless.message}
     )
     both = ok & has_start & has_end
     earliest, _ = _bounds(start)
@@ -362,9 +362,9 @@ def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
     before = both & _mask(pc.less(latest, earliest))
     for index in np.flatnonzero(before).tolist():
         field, message = rule.reversed(start[index].as_py(), end[index].as_py())
-        yield Problem(
+        yield Problem.of(
             "row-rule",
-            message,
+            note=message,
             file=t.file,
             table=t.table,
             row=int(t.lines[index]),
@@ -378,7 +378,7 @@ def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
         differ,
         rule.end,
         "date-precision",
-        lambda v: f"{rule.end} {v} is not as precise as {rule.start}",
+        {"start": rule.start},
         "give both dates to the same precision, or leave the finer one out",
     )
 
@@ -443,9 +443,9 @@ def check_duplicates(t: CsvTable) -> list[Problem]:
         same_row = row_first != rows
     for index in np.flatnonzero(same_row).tolist():
         problems.append(
-            Problem(
+            Problem.of(
                 "duplicate-row",
-                f"this row repeats row {int(t.lines[row_first[index]])} exactly",
+                first=int(t.lines[row_first[index]]),
                 file=t.file,
                 table=t.table,
                 row=int(t.lines[index]),
@@ -465,9 +465,9 @@ def check_duplicates(t: CsvTable) -> list[Problem]:
         for index in np.flatnonzero(lookalike & ~repeated & ~same_row).tolist():
             value = "/".join(c.at(index) for c in key_cells)
             problems.append(
-                Problem(
+                Problem.of(
                     "duplicate-key",
-                    f"primary key {value!r} differs from row "
+                    note=f"{value!r} differs from row "
                     f"{int(t.lines[look_first[index]])} only by invisible characters "
                     "or Unicode normalisation",
                     file=t.file,
@@ -482,9 +482,9 @@ def check_duplicates(t: CsvTable) -> list[Problem]:
     for index in np.flatnonzero(repeated & ~same_row).tolist():
         value = "/".join(c.at(index) for c in key_cells)
         problems.append(
-            Problem(
+            Problem.of(
                 "duplicate-key",
-                f"primary key ({', '.join(key)}) = {value!r} is already used on row "
+                note=f"({', '.join(key)}) = {value!r} is already used on row "
                 f"{int(t.lines[key_first[index]])}",
                 file=t.file,
                 table=t.table,

@@ -183,9 +183,9 @@ def frictionless_problems(report: Any, file: str) -> list[Problem]:
     for task in report.tasks:
         for error in task.errors:
             problems.append(
-                Problem(
+                Problem.of(
                     "descriptor-error",
-                    f"Frictionless: {error.type}: {error.note}",
+                    note=f"Frictionless: {error.type}: {error.note}",
                     file=file,
                     table=task.name if isinstance(task.name, str) else None,
                     row=getattr(error, "row_number", None),
@@ -193,7 +193,7 @@ def frictionless_problems(report: Any, file: str) -> list[Problem]:
                 )
             )
     problems += [
-        Problem("descriptor-error", f"Frictionless: {e.type}: {e.note}", file=file)
+        Problem.of("descriptor-error", note=f"Frictionless: {e.type}: {e.note}", file=file)
         for e in report.errors
     ]
     return problems
@@ -230,7 +230,7 @@ def read_previous(path: Path) -> Previous:
 
     def unusable(message: str) -> UnreadableInputError:
         return UnreadableInputError(
-            Problem("invalid-descriptor", message, file=f"{label}/{DESCRIPTOR}")
+            Problem.of("invalid-descriptor", note=message, file=f"{label}/{DESCRIPTOR}")
         )
 
     if descriptor is None:

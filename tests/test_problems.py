@@ -1,0 +1,167 @@
+"""One message template per problem code: every code has one, every call site fills it.
+
+Messages are written by :meth:`Problem.of` from ``CODES[code].template``; no module
+builds a :class:`Problem` with a message of its own (but the functions listed in
+:data:`ALLOWED`).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from astana_talks.problems import (
+    CODES,
+    LOCATION,
+    PARAMETERS,
+    Problem,
+    TemplateError,
+    template_fields,
+)
+
+PACKAGE = Path(__file__).resolve().parents[1] / "dataset" / "astana_talks"
+
+#: (module, function) -> why it may still call ``Problem(code, message, ...)``.
+ALLOWED = {
+    ("cross_checks.py", "check_rounds"): "edited concurrently by the lead, who converts it",
+    ("cross_checks.py", "check_names"): "edited concurrently by the lead, who converts it",
+    ("cross_checks.py", "claimed_names"): "edited concurrently by the lead, who converts it",
+}
+
+
+def test_every_code_has_a_template() -> None:
+    for code, info in CODES.items():
+        assert isinstance(info.template, str), code
+        assert info.template.strip(), code
+        template_fields(info.template)  # parses
+
+
+def test_template_fields_are_documented_and_used() -> None:
+    used: set[str] = set()
+    for code, info in CODES.items():
+        fields = template_fields(info.template)
+        undocumented = fields - set(LOCATION) - set(PARAMETERS)
+        assert not undocumented, f"{code}: {sorted(undocumented)} not in PARAMETERS"
+        used |= fields
+    assert set(PARAMETERS) <= used, f"unused: {sorted(set(PARAMETERS) - used)}"
+    assert not set(PARAMETERS) & set(LOCATION)
+
+
+def test_of_renders_the_template() -> None:
+    problem = Problem.of(
+        "foreign-key",
+        target="actors",
+        where="the package",
+        key="actor_id",
+        file="data/participants.csv",
+        table="participants",
+        row=3,
+        field="actor_id",
+        column=2,
+        value="iran\u200b",
+        hint="did you mean 'iran'?",
+    )
+    assert problem.message == "no row of table actors in the package has actor_id 'iran\\u200b'"
+    assert problem.value == "iran\\u200b"  # shown escaped, as every problem's value
+    assert problem.severity == "error"
+    assert problem.to_dict() == {
+        "code": "foreign-key",
+        "message": problem.message,
+        "severity": "error",
+        "file": "data/participants.csv",
+        "table": "participants",
+        "row": 3,
+        "field": "actor_id",
+        "column": 2,
+        "value": "iran\\u200b",
+        "hint": "did you mean 'iran'?",
+    }
+    assert Problem.of("ragged-row", row=4, cells=3, width=5).message == (
+        "the row has 3 cells, the header 5"
+    )
+    assert Problem.of("blank-row", severity="warning").severity == "warning"
+
+
+@pytest.mark.parametrize(
+    ("code", "given"),
+    [
+        ("ragged-row", {"cells": 3}),  # a parameter missing
+        ("ragged-row", {"cells": 3, "width": 5, "note": "x"}),  # one the template lacks
+        ("not-in-vocabulary", {"allowed": "a, b"}),  # the value it shows missing
+        ("missing-column", {}),  # the field it names missing
+        ("blank-row", {"message": "the row is blank"}),  # no message of one's own
+    ],
+)
+def test_of_refuses_parameters_that_do_not_fit(code: str, given: dict[str, object]) -> None:
+    with pytest.raises(TemplateError, match=code):
+        Problem.of(code, **given)  # type: ignore[arg-type]
+
+
+def test_of_refuses_an_unknown_code() -> None:
+    with pytest.raises(ValueError, match="unknown problem code"):
+        Problem.of("no-such-code", note="x")
+
+
+def _calls(tree: ast.AST) -> list[tuple[str | None, ast.Call]]:
+    """Every call in ``tree`` with the name of the top-level function it is in."""
+    found: list[tuple[str | None, ast.Call]] = []
+
+    def visit(node: ast.AST, function: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = function
+            if function is None and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner = child.name
+            if isinstance(child, ast.Call):
+                found.append((inner, child))
+            visit(child, inner)
+
+    visit(tree, None)
+    return found
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.name != "problems.py")
+
+
+def test_no_module_writes_its_own_message() -> None:
+    """``Problem(...)`` is built by :meth:`Problem.of` only (and ``Problem`` is never
+    given a message by keyword): every message comes from its code's template."""
+    offenders = []
+    for path in _modules():
+        for function, call in _calls(ast.parse(path.read_text(encoding="utf-8"))):
+            direct = isinstance(call.func, ast.Name) and call.func.id == "Problem"
+            if direct and (path.name, function) not in ALLOWED:
+                offenders.append(f"{path.name}:{call.lineno} ({function})")
+    assert not offenders, f"Problem(...) with a message of its own: {offenders}"
+
+
+def test_literal_codes_get_their_templates_parameters() -> None:
+    """Where a call of ``Problem.of`` names its code literally, the parameters it
+    gives are the template's (all of them when nothing is passed as ``**mapping``)."""
+    checked = 0
+    for path in _modules():
+        for _, call in _calls(ast.parse(path.read_text(encoding="utf-8"))):
+            func = call.func
+            if not (
+                isinstance(func, ast.Attribute)
+                and func.attr == "of"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "Problem"
+            ):
+                continue
+            first = call.args[0] if call.args else None
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            code = first.value
+            assert code in CODES, f"{path.name}:{call.lineno}: unknown code {code!r}"
+            wanted = template_fields(CODES[code].template)
+            named = {k.arg for k in call.keywords if k.arg is not None}
+            params = named - set(LOCATION) - {"hint", "severity"}
+            where = f"{path.name}:{call.lineno} ({code})"
+            assert params <= wanted, f"{where}: {sorted(params - wanted)} not in the template"
+            if all(k.arg is not None for k in call.keywords):
+                assert wanted <= named, f"{where}: {sorted(wanted - named)} not given"
+            checked += 1
+    assert checked > 50
