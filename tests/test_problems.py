@@ -1,8 +1,7 @@
 """One message template per problem code: every code has one, every call site fills it.
 
 Messages are written by :meth:`Problem.of` from ``CODES[code].template``; no module
-builds a :class:`Problem` with a message of its own (but the functions listed in
-:data:`ALLOWED`).
+builds a :class:`Problem` with a message of its own.
 """
 
 from __future__ import annotations
@@ -22,13 +21,6 @@ from astana_talks.problems import (
 )
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dataset" / "astana_talks"
-
-#: (module, function) -> why it may still call ``Problem(code, message, ...)``.
-ALLOWED = {
-    ("cross_checks.py", "check_rounds"): "edited concurrently by the lead, who converts it",
-    ("cross_checks.py", "check_names"): "edited concurrently by the lead, who converts it",
-    ("cross_checks.py", "claimed_names"): "edited concurrently by the lead, who converts it",
-}
 
 
 def test_every_code_has_a_template() -> None:
@@ -132,7 +124,7 @@ def test_no_module_writes_its_own_message() -> None:
     for path in _modules():
         for function, call in _calls(ast.parse(path.read_text(encoding="utf-8"))):
             direct = isinstance(call.func, ast.Name) and call.func.id == "Problem"
-            if direct and (path.name, function) not in ALLOWED:
+            if direct:
                 offenders.append(f"{path.name}:{call.lineno} ({function})")
     assert not offenders, f"Problem(...) with a message of its own: {offenders}"
 

@@ -481,9 +481,9 @@ def check_rounds(
                 and host not in hosts_of_a_round
                 and number not in rounds_of_a_host
             ):
-                yield Problem(
+                yield Problem.of(
                     "host-not-participant",
-                    f"round {number}'s host {host!r} has no participant row with role 'host'",
+                    round=number,
                     field="host",
                     column=rounds.position("host"),
                     value=host,
@@ -502,9 +502,9 @@ def check_rounds(
     for number, (t, line) in counted.items():
         possible = guarantors[number] + uncertain[number] + (3 if any_round else 0)
         if number in existing and (guarantors[number] > 3 or possible < 3):
-            yield Problem(
+            yield Problem.of(
                 "round-guarantors",
-                f"round {number} lists {guarantors[number]} guarantor(s), not three",
+                count=guarantors[number],
                 file=t.file,
                 table=t.table,
                 row=line,
@@ -527,9 +527,9 @@ def check_rounds(
         ):
             if _is_number(number) and int(number) in missing:
                 before = missing[int(number)]
-                yield Problem(
+                yield Problem.of(
                     "round-gap",
-                    f"no round between {before} and {number}",
+                    before=before,
                     file=rounds.file,
                     table="rounds",
                     row=int(line),
@@ -639,10 +639,10 @@ def check_names(
         clash &= ~failed.get("actor_names", {}).get(column, np.zeros(len(names), bool))
     for index in np.flatnonzero(clash).tolist():
         value = names.cells["name"].at(index)
-        yield Problem(
+        yield Problem.of(
             "ambiguous-name",
-            f"{value!r} already names {who[owner[first[offset + index]]]!r}; "
-            f"it cannot also name {who[owner[offset + index]]!r}",
+            first=who[owner[first[offset + index]]],
+            second=who[owner[offset + index]],
             file=names.file,
             table="actor_names",
             row=int(names.lines[index]),

@@ -408,6 +408,9 @@ def _cells(chunks: list[pa.Array]) -> Cells:
     """The cells of a column read in chunks (dictionary-encoded or plain text)."""
     if not chunks:
         return Cells(pa.array([], pa.string()))
+    if not (pa.types.is_dictionary(chunks[0].type) or pa.types.is_string(chunks[0].type)):
+        # a column outside the header (no type was given for it): Arrow typed it itself
+        chunks = [pc.fill_null(chunk.cast(pa.string()), "") for chunk in chunks]
     if not pa.types.is_dictionary(chunks[0].type):
         return Cells(pa.chunked_array(chunks, pa.string()))
     unified = pa.chunked_array(chunks).unify_dictionaries()
