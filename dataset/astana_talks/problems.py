@@ -423,6 +423,14 @@ class Problem:
         """The problem as JSON-ready data."""
         return {name: getattr(self, name) for name in _PROBLEM_FIELDS}
 
+    def on_row(self, row: int) -> Problem:
+        """The same problem on another row: for many equal cells breaking one rule,
+        made without filling the template again."""
+        twin = object.__new__(Problem)
+        twin.__dict__.update(self.__dict__)
+        twin.__dict__["row"] = row
+        return twin
+
     def location(self) -> str:
         """``file:row:field`` with whatever parts are known."""
         parts = [self.file or self.table or "-"]
@@ -498,14 +506,21 @@ class Report:
 
     def to_json(self, limit: int | None = None) -> str:
         """The report as JSON: its summary indented, one problem per line (written by
-        the C encoder: a million problems take seconds, not minutes)."""
-        data = self.to_dict(limit)
-        problems = data.pop("problems")
+        the C encoder in one call: a million problems take seconds, not minutes)."""
+        shown = self.shown(limit)
+        data = self.to_dict(0)
+        data.update(
+            partial=len(shown) < len(self.problems), omitted=len(self.problems) - len(shown)
+        )
+        del data["problems"]
         head = json.dumps(data, ensure_ascii=False, indent=2)[:-2]  # without "\n}"
-        if not problems:
+        if not shown:
             return head + ',\n  "problems": []\n}'
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        lines = ",\n    ".join(encode(p) for p in problems)
+        fields = [vars(p) for p in shown]  # a problem's attributes are its fields, in order
+        # every problem starts with '{"code": '; inside a JSON string a quote is always
+        # escaped, so '}, {"code": ' only ever separates two problems
+        lines = json.dumps(fields, ensure_ascii=False)[1:-1]
+        lines = lines.replace('}, {"code": ', '},\n    {"code": ')
         return head + ',\n  "problems": [\n    ' + lines + "\n  ]\n}"
 
     def __str__(self) -> str:

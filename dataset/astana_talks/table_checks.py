@@ -41,21 +41,39 @@ def _problems(
     t: CsvTable, mask: Mask, column: str | None, code: str, params: Any = None, hint: Any = None
 ) -> Iterator[Problem]:
     """One problem per True in ``mask``; ``params`` (of the code's template, a mapping)
-    and ``hint`` may be functions of the cell."""
+    and ``hint`` may be functions of the cell. Equal cells share one problem, copied to
+    each row (a million equal bad cells fill the template once)."""
     cells = t.cells.get(column) if column is not None else None
-    for index in np.flatnonzero(mask):
-        value = cells.at(int(index)) if cells is not None else None
-        yield Problem.of(
+    position = t.position(column) if column is not None else None
+    indices = np.flatnonzero(mask)
+    lines = t.lines[indices].tolist()
+    if cells is None:
+        keys: list[Any] = [None] * len(lines)
+    elif cells.codes is not None:
+        keys = cells.codes[indices].tolist()
+    else:  # plain text: cells are not known to repeat, none is shared
+        keys = [-1] * len(lines)
+    made: dict[Any, Problem] = {}
+    for index, key, line in zip(indices.tolist(), keys, lines, strict=True):
+        first = made.get(key)
+        if first is not None:
+            yield first.on_row(line)
+            continue
+        value = cells.at(index) if cells is not None else None
+        problem = Problem.of(
             code,
             **(params(value) if callable(params) else params or {}),
             file=t.file,
             table=t.table,
-            row=int(t.lines[index]),
+            row=line,
             field=column,
-            column=t.position(column) if column is not None else None,
+            column=position,
             value=value,
             hint=hint(value) if callable(hint) else hint,
         )
+        if key != -1:
+            made[key] = problem
+        yield problem
 
 
 def _cell_rules(
