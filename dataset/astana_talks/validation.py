@@ -46,8 +46,9 @@ def check(given: Contribution) -> Report:
     problems = list(given.problems)
     failed: dict[str, Any] = {}
     # the costliest checks (finding repeated keys and names: hashing every cell) run on
-    # a second core while this one checks the cells; pyarrow releases the GIL
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # a second core while this one checks the cells (pyarrow releases the GIL); one
+    # after the other there, as two at once would hold both hash tables in memory
+    with ThreadPoolExecutor(max_workers=1) as pool:
         claims = pool.submit(claimed_names, given)
         duplicates = {table: pool.submit(check_duplicates, t) for table, t in given.tables.items()}
         for table, t in given.tables.items():
