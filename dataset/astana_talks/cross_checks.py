@@ -26,7 +26,7 @@ from .models import QUOTE_WORDS, TABLES, Evidenced
 from .names import normalize_name
 from .occurrences import first_occurrences
 from .problems import Problem
-from .reading import Cells, CsvTable, _mask
+from .reading import Cells, CsvTable, as_mask
 from .table_checks import joined
 from .vocabularies import Role
 
@@ -91,7 +91,7 @@ def check_references(
             dangling = pc.and_(
                 pc.not_equal(values, ""), pc.invert(pc.is_in(values, value_set=known))
             )
-            mask = cells.rows(_mask(dangling))
+            mask = cells.rows(as_mask(dangling))
             mask &= ~failed[table].get(column, np.zeros(len(t), bool))
             if not mask.any():
                 continue
@@ -199,7 +199,7 @@ def check_quotes(
         distinct = ids.values.to_pylist()
         short_only = ids.rows(np.array([v in quoted_only for v in distinct], bool))
         in_full = ids.rows(np.array([v in texts for v in distinct], bool))
-        long = _mask(pc.greater(pc.utf8_length(quotes.values), 2 * QUOTE_WORDS))
+        long = as_mask(pc.greater(pc.utf8_length(quotes.values), 2 * QUOTE_WORDS))
         candidates = short_only & quotes.rows(long)
         checked = in_full & ~short_only
         usable = ~failed[table].get("source_id", np.zeros(len(t), bool))
@@ -552,7 +552,9 @@ def _normalized(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(cells, pa.ChunkedArray):
         cells = cells.combine_chunks()
     lower = pc.utf8_lower(cells)
-    done = _mask(pc.match_substring_regex(lower, _FOLDED)) & ~_mask(pc.starts_with(lower, "the "))
+    done = as_mask(pc.match_substring_regex(lower, _FOLDED)) & ~as_mask(
+        pc.starts_with(lower, "the ")
+    )
     if done.all():
         return lower
     rest = np.flatnonzero(~done)

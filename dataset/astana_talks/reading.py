@@ -82,7 +82,7 @@ class Cells:
         if self.codes is not None and self.distinct:
             return self
         if not self._encoded:  # computed once: hashing a million cells takes a while
-            encoded = pc.dictionary_encode(_plain(self.values))
+            encoded = pc.dictionary_encode(plain_values(self.values))
             codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int32)
             if self.codes is not None:
                 codes = codes[self.codes]
@@ -95,13 +95,13 @@ class Cells:
         encoded = self.encoded()
         assert encoded.codes is not None
         wanted = pa.array(sorted(set(values)), pa.string())
-        at = np.flatnonzero(_mask(pc.is_in(encoded.values, value_set=wanted)))
+        at = np.flatnonzero(as_mask(pc.is_in(encoded.values, value_set=wanted)))
         known = dict(zip(encoded.values.take(pa.array(at)).to_pylist(), at.tolist(), strict=True))
         added = [v for v in wanted.to_pylist() if v not in known]
         known.update((v, len(encoded.values) + n) for n, v in enumerate(added))
         codes = encoded.codes.copy()
         codes[rows] = [known[v] for v in values]
-        distinct = pa.concat_arrays([_plain(encoded.values), pa.array(added, pa.string())])
+        distinct = pa.concat_arrays([plain_values(encoded.values), pa.array(added, pa.string())])
         return Cells(distinct, codes)
 
 
@@ -152,11 +152,13 @@ class CsvTable:
         return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
 
 
-def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+def plain_values(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One Arrow array of ``values``, however they were read."""
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def _mask(array: pa.Array | pa.ChunkedArray) -> Mask:
+def as_mask(array: pa.Array | pa.ChunkedArray) -> Mask:
+    """A boolean Arrow array (or chunked array) as a numpy mask."""
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -614,7 +616,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
     for index in range(width):
         known = cells.get(header[index])
         found = known if known is not None else _cells(body.column(index).chunks)
-        blank &= found.rows(_mask(pc.equal(found.values, "")))
+        blank &= found.rows(as_mask(pc.equal(found.values, "")))
     if width and blank.any():
         problems += [
             Problem.of("blank-row", row=int(row), hint="delete the row", **where)

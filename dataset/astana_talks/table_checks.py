@@ -22,7 +22,7 @@ from .models import PATTERN_NAMES, TEXT, anchored
 from .occurrences import first_occurrences
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
-from .reading import Cells, CsvTable
+from .reading import Cells, CsvTable, as_mask
 from .rules import Explained, InOrder, OneOf, Together
 from .schemas import Column, columns
 from .spreadsheet import FORMULA
@@ -31,10 +31,6 @@ INTEGER = anchored(INTEGER_PATTERN)
 Mask = NDArray[np.bool_]
 #: Cells that already have a problem, per column: later checks skip them.
 Failed = dict[str, Mask]
-
-
-def _mask(array: pa.Array | pa.ChunkedArray) -> Mask:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _problems(
@@ -86,7 +82,7 @@ def _cell_rules(
     if column.datatype == "integer":
         canonical = pc.match_substring_regex(cells, INTEGER)
         yield (
-            _mask(pc.and_(filled, pc.invert(canonical))),
+            as_mask(pc.and_(filled, pc.invert(canonical))),
             "type-error",
             {"note": "is not an integer (write digits only, e.g. 21)"},
             None,
@@ -100,7 +96,7 @@ def _cell_rules(
                 pc.and_(huge, pc.starts_with(cells, "-")),
             )
             yield (
-                _mask(low),
+                as_mask(low),
                 "out-of-range",
                 {"note": f"is below the minimum {column.minimum}"},
                 None,
@@ -111,14 +107,14 @@ def _cell_rules(
                 pc.and_(huge, pc.invert(pc.starts_with(cells, "-"))),
             )
             yield (
-                _mask(high),
+                as_mask(high),
                 "out-of-range",
                 {"note": f"is above the maximum {column.maximum}"},
                 None,
             )
     elif column.datatype == "boolean":
         yield (
-            _mask(pc.and_(filled, pc.invert(pc.is_in(cells, pa.array(["true", "false"]))))),
+            as_mask(pc.and_(filled, pc.invert(pc.is_in(cells, pa.array(["true", "false"]))))),
             "type-error",
             {"note": "is not a boolean (write true or false)"},
             None,
@@ -126,7 +122,7 @@ def _cell_rules(
     elif column.vocabulary is not None:
         allowed = column.enum or ()
         yield (
-            _mask(pc.and_(filled, pc.invert(pc.is_in(cells, pa.array(allowed))))),
+            as_mask(pc.and_(filled, pc.invert(pc.is_in(cells, pa.array(allowed))))),
             "not-in-vocabulary",
             {"allowed": ", ".join(allowed)},
             Suggester(allowed),
@@ -135,19 +131,24 @@ def _cell_rules(
         assert column.pattern is not None
         shaped = pc.match_substring_regex(cells, anchored(PARTIAL_DATE_SHAPE))
         yield (
-            _mask(pc.and_(filled, pc.invert(shaped))),
+            as_mask(pc.and_(filled, pc.invert(shaped))),
             "invalid-date",
             (lambda v: {"note": f"{v!r} is not a partial date: write YYYY, YYYY-MM or YYYY-MM-DD"}),
             None,
         )
         real = pc.match_substring_regex(cells, anchored(column.pattern))
         unreal = pc.and_(shaped, pc.invert(real))
-        yield _mask(unreal), "invalid-date", (lambda v: {"note": f"{v!r} is not a real date"}), None
+        yield (
+            as_mask(unreal),
+            "invalid-date",
+            (lambda v: {"note": f"{v!r} is not a real date"}),
+            None,
+        )
     elif column.pattern is not None:
         matches = _full_match(cells, column.pattern, plain)
         meaning = PATTERN_NAMES.get(column.pattern, f"a match for {column.pattern}")
         yield (
-            _mask(filled) & ~matches,
+            as_mask(filled) & ~matches,
             "pattern-mismatch",
             (lambda v: {"note": f"{v!r} is not {meaning}"}),
             None,
@@ -155,7 +156,7 @@ def _cell_rules(
     if column.max_length is not None:
         long = pc.greater(pc.utf8_length(cells), column.max_length)
         yield (
-            _mask(long),
+            as_mask(long),
             "pattern-mismatch",
             (
                 lambda v: {
@@ -181,11 +182,11 @@ def _full_match(cells: pa.Array | pa.ChunkedArray, pattern: str, plain: Mask) ->
     without a regular expression for printable ASCII, where it means: no space first or
     last; the expression runs only on the other cells."""
     if pattern != TEXT:
-        return _mask(pc.match_substring_regex(cells, anchored(pattern)))
-    ok = plain & ~_mask(pc.starts_with(cells, " ")) & ~_mask(pc.ends_with(cells, " "))
+        return as_mask(pc.match_substring_regex(cells, anchored(pattern)))
+    ok = plain & ~as_mask(pc.starts_with(cells, " ")) & ~as_mask(pc.ends_with(cells, " "))
     others = np.flatnonzero(~plain)
     if others.size:
-        ok[others] = _mask(pc.match_substring_regex(_take(cells, others), anchored(TEXT)))
+        ok[others] = as_mask(pc.match_substring_regex(_take(cells, others), anchored(TEXT)))
     return ok
 
 
@@ -207,8 +208,8 @@ def _text_warnings(
     others = np.flatnonzero(~plain)
     if others.size:
         sub = _take(values, others)
-        hidden_values[others] = _mask(pc.match_substring_regex(sub, INVISIBLE))
-        decomposed_values[others] = _mask(pc.not_equal(pc.utf8_normalize(sub, "NFC"), sub))
+        hidden_values[others] = as_mask(pc.match_substring_regex(sub, INVISIBLE))
+        decomposed_values[others] = as_mask(pc.not_equal(pc.utf8_normalize(sub, "NFC"), sub))
     hidden = ok & found.rows(hidden_values)
     yield from _problems(
         t,
@@ -227,7 +228,7 @@ def _text_warnings(
         {},
         "save the text NFC-normalised (most editors do)",
     )
-    formula = ok & found.rows(_mask(pc.match_substring_regex(values, FORMULA)))
+    formula = ok & found.rows(as_mask(pc.match_substring_regex(values, FORMULA)))
     yield from _problems(
         t,
         formula,
@@ -251,8 +252,8 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
         if found is None:
             continue
         values = found.values
-        plain = _mask(pc.ascii_is_printable(values))
-        bad = found.rows(_mask(pc.greater(pc.utf8_length(values), limits.cell_chars)))
+        plain = as_mask(pc.ascii_is_printable(values))
+        bad = found.rows(as_mask(pc.greater(pc.utf8_length(values), limits.cell_chars)))
         problems += _problems(
             t,
             bad,
@@ -260,7 +261,7 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
             "cell-too-large",
             lambda v: {"length": len(v), "limit": limits.cell_chars},
         )
-        empty = found.rows(_mask(pc.equal(values, "")))
+        empty = found.rows(as_mask(pc.equal(values, "")))
         if column.required:
             missing = empty & ~bad
             problems += _problems(t, missing, column.name, "required-value")
@@ -278,7 +279,7 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
 def filled(t: CsvTable, name: str) -> Mask:
     """The rows whose cell in column ``name`` is not empty."""
     found = t.cells[name]
-    return found.rows(_mask(pc.not_equal(found.values, "")))
+    return found.rows(as_mask(pc.not_equal(found.values, "")))
 
 
 def _usable(t: CsvTable, failed: Failed, *names: str) -> Mask:
@@ -377,7 +378,7 @@ def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
     both = ok & has_start & has_end
     earliest, _ = _bounds(start)
     _, latest = _bounds(end)
-    before = both & _mask(pc.less(latest, earliest))
+    before = both & as_mask(pc.less(latest, earliest))
     for index in np.flatnonzero(before).tolist():
         field, message = rule.reversed(start[index].as_py(), end[index].as_py())
         yield Problem.of(
@@ -390,7 +391,7 @@ def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
             column=t.position(field),
             value=end[index].as_py(),
         )
-    differ = both & ~before & _mask(pc.not_equal(pc.utf8_length(start), pc.utf8_length(end)))
+    differ = both & ~before & as_mask(pc.not_equal(pc.utf8_length(start), pc.utf8_length(end)))
     yield from _problems(
         t,
         differ,
@@ -412,12 +413,12 @@ def _lookalike(cells: Cells) -> Cells | None:
     """The cells without invisible characters and in NFC, if that changes any of them
     (only cells that are not printable ASCII can change)."""
     values = cells.values
-    others = np.flatnonzero(~_mask(pc.ascii_is_printable(values)))
+    others = np.flatnonzero(~as_mask(pc.ascii_is_printable(values)))
     if not others.size:
         return None
     sub = _take(values, others)
     seen = pc.utf8_normalize(pc.replace_substring_regex(sub, INVISIBLE, ""), "NFC")
-    changed = ~_mask(pc.equal(seen, sub))
+    changed = ~as_mask(pc.equal(seen, sub))
     if not changed.any():
         return None
     folded = dict(
