@@ -565,12 +565,13 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
 
     width = len(header)
     lf = scan.lf
+    ends_with_lf = scan.last == b"\n"
     readable: bytes | BinaryIO = source
     if scan.bom or scan.last not in (b"\n", b"\r"):  # Arrow reads neither
         data = source if isinstance(source, bytes) else b"".join(_pieces_from(source))
         readable = data[len(BOM) :] if scan.bom else data
         if scan.last not in (b"\n", b"\r"):  # a lone header needs its line break
-            readable, lf = readable + b"\n", lf + 1
+            readable, lf, ends_with_lf = readable + b"\n", lf + 1, True
     try:
         parsed, skipped = _parse(readable, header, model, scan.quoted)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
@@ -584,7 +585,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
     kept[0] = False
     kept[[number for number, _, _ in skipped]] = False
     records = np.flatnonzero(kept).astype(np.int64)
-    physical = lf + (0 if scan.last == b"\n" or readable is not source else 1)
+    physical = lf + (0 if ends_with_lf else 1)
     starts: NDArray[np.int64] | None = None
     if physical != total:  # a quoted value spans lines: find where each record starts
         starts = _record_starts(parsed, records, skipped, total)
