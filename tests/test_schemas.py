@@ -120,3 +120,15 @@ def test_expected_files_cover_every_schema_and_the_codebook() -> None:
     names = {str(p.relative_to(ROOT)) for p in expected_files(ROOT)}
     assert {f"schemas/{m.table}.json" for m in MODELS} <= names
     assert {"datapackage.json", "docs/codebook.md", "README.md"} <= names
+
+
+def test_parse_row_reads_the_columns_as_the_schemas_do() -> None:
+    """``cells.cell_kinds`` (read from the models' fields, for a fast ``load()``) gives
+    every column the type and requiredness ``schemas.columns`` gives it."""
+    from astana_talks.cells import cell_kinds
+    from astana_talks.models import MODELS
+    from astana_talks.schemas import columns
+
+    for model in MODELS:
+        kinds = [(k.name, k.datatype, k.required) for k in cell_kinds(model)]
+        assert kinds == [(c.name, c.datatype, c.required) for c in columns(model)], model.table

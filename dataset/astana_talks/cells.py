@@ -12,16 +12,19 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import Enum
-from typing import Any
+from functools import cache
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import ValidationError
 
 from .dates import PartialDate
 from .models import Record
 from .problems import Problem
-from .schemas import Column, columns
+from .schemas import Column, ColumnType, columns
 
 #: The canonical form of an integer cell (no ``+``, leading zeros or ``-0``).
 INTEGER_PATTERN = "0|-?[1-9][0-9]*"
@@ -29,7 +32,38 @@ INTEGER = re.compile(INTEGER_PATTERN)
 BOOLEANS = {"true": True, "false": False}
 
 
-def parse_cell(column: Column, text: str) -> tuple[Any, str | None]:
+@dataclass(frozen=True)
+class CellKind:
+    """What reading a cell needs to know of its column."""
+
+    name: str
+    datatype: ColumnType
+    required: bool
+
+
+@cache
+def cell_kinds(model: type[Record]) -> tuple[CellKind, ...]:
+    """The columns of ``model`` as :func:`parse_row` reads them: their type and whether
+    they are required, from the model's fields (what :func:`schemas.columns` reads
+    from the model's JSON Schema, without generating it: ``load()`` of the shipped data
+    stays fast; ``tests/test_schemas.py`` holds the two equal)."""
+    kinds = []
+    for name in model.columns():
+        annotation = model.model_fields[name].annotation
+        options = set(get_args(annotation)) if get_origin(annotation) in _UNIONS else {annotation}
+        nullable = type(None) in options
+        options.discard(type(None))
+        datatype: ColumnType = (
+            "boolean" if options == {bool} else "integer" if options == {int} else "string"
+        )
+        kinds.append(CellKind(name, datatype, not nullable))
+    return tuple(kinds)
+
+
+_UNIONS = (Union, UnionType)
+
+
+def parse_cell(column: Column | CellKind, text: str) -> tuple[Any, str | None]:
     """``(value, None)`` for a well-formed cell, ``(None, reason)`` otherwise."""
     if text == "":
         return None, None
@@ -157,7 +191,7 @@ def parse_row(
     """Parse one CSV row of ``model``'s table; ``where`` locates it (file, table, row)."""
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    for column in columns(model):
+    for column in cell_kinds(model):
         text = cells.get(column.name, "")
         value, reason = parse_cell(column, text)
         if reason is not None:
