@@ -41,13 +41,22 @@ def _json(data: Any) -> str:
 
 
 def _canonical_rows(root: Path) -> dict[str, list[Record]]:
-    """The rows of the tables in ``root/data`` that parse (the data need not be valid)."""
+    """The rows of the tables in ``root/data`` that parse. The data need not be valid
+    (the descriptor's sizes and hashes are written before it is validated), but a row
+    left out is said on stderr, with the command that says why."""
     tables = gather([root / "data"]).tables
     rows: dict[str, list[Record]] = {}
     for model in MODELS:
         t = tables.get(model.table)
         parsed = [parse_row(model, cells, {})[0] for cells in (t.rows() if t else [])]
         rows[model.table] = [r for r in parsed if r is not None]
+        if len(rows[model.table]) < len(parsed):
+            print(
+                f"generate: {len(parsed) - len(rows[model.table])} row(s) of {model.table} "
+                "do not parse and are left out of the codebook's counts; "
+                "run 'astana-talks validate' to see why",
+                file=sys.stderr,
+            )
     return rows
 
 
