@@ -152,6 +152,17 @@ def test_blank_and_ragged_rows_are_reported(package_copy: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("table", list(TABLES))
+def test_a_blank_row_is_reported_alone_in_any_table(package_copy: Path, table: str) -> None:
+    """Dropping a blank row leaves every column, plain or encoded, usable by the checks
+    that follow (a blank row in delegations once broke the key lookups)."""
+    path = package_copy / "data" / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    lines = text.count("\n")
+    path.write_text(text + "," * (len(TABLES[table].columns()) - 1) + "\n", encoding="utf-8")
+    assert _found(package_copy) == [("blank-row", table, lines + 1, None)]
+
+
 def test_a_bom_is_tolerated_and_reported(package_copy: Path) -> None:
     path = package_copy / "data" / "figures.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())

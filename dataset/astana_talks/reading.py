@@ -69,7 +69,7 @@ class Cells:
             if isinstance(self.values, pa.ChunkedArray):
                 return self.values.combine_chunks()
             return self.values
-        return self.values.take(pa.array(self.codes))
+        return plain_values(self.values.take(pa.array(self.codes)))
 
     def filter(self, keep: Mask) -> Cells:
         """The cells of the rows ``keep`` marks."""
