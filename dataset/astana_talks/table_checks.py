@@ -9,7 +9,7 @@ and a differential test holds them to what the Pydantic models accept.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +26,9 @@ from .reading import Cells, CsvTable, as_mask
 from .rules import Explained, InOrder, OneOf, Together
 from .schemas import Column, columns
 from .spreadsheet import FORMULA
+
+if TYPE_CHECKING:
+    from .reading import Text
 
 INTEGER = anchored(INTEGER_PATTERN)
 Mask = NDArray[np.bool_]
@@ -402,7 +405,7 @@ def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
     )
 
 
-def joined(t: CsvTable, names: tuple[str, ...]) -> pa.Array:
+def joined(t: CsvTable, names: tuple[str, ...]) -> Text:
     """The cells of ``names`` joined by '/' per row (how citations write a key)."""
     if len(names) == 1:
         return t.column(names[0])
