@@ -44,7 +44,7 @@ from .load import records_of
 from .models import MODELS, Record, Source
 from .package import SEMVER, read_regular_file
 from .problems import InvalidDataError, Problem, Report, UnreadableInputError
-from .reading import CsvTable
+from .reading import CsvTable, texts
 from .schemas import columns, table_schema
 from .validation import Contribution, canonical, check, gather
 from .versions import (
@@ -189,7 +189,8 @@ def typed_table(model: type[Record], t: CsvTable) -> pa.Table:
     arrays, fields = [], []
     for column in columns(model):
         # the one conversion from text (cells.parse_cell), then the Arrow type
-        typed = [parse_cell(column, text)[0] for text in t.column(column.name).to_pylist()]
+        typed = [parse_cell(column, text)[0] for text in texts(t.column(column.name))]
+        values: pa.Array[Any]
         if column.datatype == "integer":
             values = pa.array(typed, pa.int64())
         elif column.datatype == "boolean":

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from .problems import InvalidDataError, Report
-from .reading import CsvTable
+from .reading import CsvTable, texts
 from .table_checks import check_duplicates, joined
 from .validation import Contribution, canonical, gather
 
@@ -68,7 +68,7 @@ class Diff:
 
 
 def _keyed(t: CsvTable) -> dict[str, dict[str, str]]:
-    keys = joined(t, t.model.primary_key).to_pylist()
+    keys = texts(joined(t, t.model.primary_key))
     return dict(zip(keys, t.rows(), strict=True))
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -26,12 +26,14 @@ from .models import QUOTE_WORDS, TABLES, Evidenced
 from .names import normalize_name
 from .occurrences import first_occurrences
 from .problems import Problem
-from .reading import Cells, CsvTable, as_mask
+from .reading import Cells, CsvTable, as_mask, indices, plain_values, texts
 from .table_checks import joined
 from .vocabularies import Role
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    from .reading import Text
 
 _STRAIGHT_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 CITABLE = tuple(t for t, m in TABLES.items() if issubclass(m, Evidenced) and t != "citations")
@@ -64,7 +66,7 @@ def _near_miss(quote: str, text: str) -> str | None:
     return None
 
 
-def _keys(tables: Iterable[CsvTable], table: str) -> pa.Array:
+def _keys(tables: Iterable[CsvTable], table: str) -> pa.StringArray:
     key = TABLES[table].primary_key
     arrays = [joined(t, key) for t in tables if t.table == table and set(key) <= set(t.cells)]
     return pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
@@ -89,14 +91,15 @@ def check_references(
             cells = t.cells[column].encoded()  # each distinct value looked up once
             values = cells.values
             dangling = pc.and_(
-                pc.not_equal(values, ""), pc.invert(pc.is_in(values, value_set=known))
+                pc.not_equal(values, ""),  # type: ignore[call-overload]  # stubs lag: Python scalar
+                pc.invert(pc.is_in(values, value_set=known)),
             )
             mask = cells.rows(as_mask(dangling))
             mask &= ~failed[table].get(column, np.zeros(len(t), bool))
             if not mask.any():
                 continue
             target_key = TABLES[target].primary_key[0]
-            hint = Suggester(pc.unique(known).to_pylist())
+            hint = Suggester(texts(pc.unique(known)))
             for index in np.flatnonzero(mask).tolist():
                 value = cells.at(index)
                 where = (
@@ -199,7 +202,7 @@ def check_quotes(
         distinct = ids.values.to_pylist()
         short_only = ids.rows(np.array([v in quoted_only for v in distinct], bool))
         in_full = ids.rows(np.array([v in texts for v in distinct], bool))
-        long = as_mask(pc.greater(pc.utf8_length(quotes.values), 2 * QUOTE_WORDS))
+        long = as_mask(pc.greater(pc.utf8_length(quotes.values), 2 * QUOTE_WORDS))  # type: ignore[call-overload]  # stubs lag: Python scalar
         candidates = short_only & quotes.rows(long)
         checked = in_full & ~short_only
         usable = ~failed[table].get("source_id", np.zeros(len(t), bool))
@@ -271,10 +274,10 @@ def check_targets(given: Contribution, table: str, allowed: tuple[str, ...]) -> 
         # look the few cited keys up among the table's keys, not the other way round
         keys = _keys(_reference(given, target), target)
         present = pc.is_in(keys, value_set=pa.array(sorted(wanted), pa.string()))
-        found[target] = set(keys.filter(present).to_pylist())
+        found[target] = set(texts(keys.filter(present)))
         if found[target] != wanted:
             few = len(keys) <= Suggester.COMPARISONS  # more: no hint would be computed
-            hints[target] = Suggester(keys.to_pylist() if few else [])
+            hints[target] = Suggester(texts(keys) if few else [])
     what = "citations can cite" if table == "citations" else "disputes can be about"
     for index, (target, record) in enumerate(zip(names, records, strict=True)):
         where: dict[str, Any] = {"file": rows.file, "table": table, "row": int(rows.lines[index])}
@@ -493,7 +496,7 @@ def check_rounds(
     counted: dict[str, tuple[CsvTable, int]] = {}
     for t in (rounds, participants):
         if t is not None:
-            for line, number in zip(t.lines, t.column("round_number").to_pylist(), strict=True):
+            for line, number in zip(t.lines, texts(t.column("round_number")), strict=True):
                 if _is_number(number):  # others are a type-error already
                     counted.setdefault(number, (t, int(line)))
     existing = {
@@ -522,9 +525,7 @@ def check_rounds(
             }
         )
         missing = {b: a for a, b in pairwise(numbers) if b - a > 1}
-        for line, number in zip(
-            rounds.lines, rounds.column("round_number").to_pylist(), strict=True
-        ):
+        for line, number in zip(rounds.lines, texts(rounds.column("round_number")), strict=True):
             if _is_number(number) and int(number) in missing:
                 before = missing[int(number)]
                 yield Problem.of(
@@ -544,13 +545,12 @@ def check_rounds(
 _FOLDED = "^[0-9a-z]+( [0-9a-z]+)*$"
 
 
-def _normalized(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
+def _normalized(cells: Text) -> pa.StringArray:
     """:func:`names.normalize_name` of every cell: column-wise for plain ASCII without
     dots (where it is exactly lowercase, drop apostrophes, punctuation to spaces, drop a
     leading "the"), by the Python function for the other distinct values. Cells already
     folded once lowercased (most names) skip the replacements."""
-    if isinstance(cells, pa.ChunkedArray):
-        cells = cells.combine_chunks()
+    cells = plain_values(cells)
     lower = pc.utf8_lower(cells)
     done = as_mask(pc.match_substring_regex(lower, _FOLDED)) & ~as_mask(
         pc.starts_with(lower, "the ")
@@ -558,17 +558,18 @@ def _normalized(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
     if done.all():
         return lower
     rest = np.flatnonzero(~done)
-    sub = cells.take(pa.array(rest))
+    sub = cells.take(indices(rest))
     plain = pc.and_(pc.string_is_ascii(sub), pc.invert(pc.match_substring(sub, ".")))
     fast = pc.replace_substring_regex(pc.utf8_lower(sub), "['`]", "")
     fast = pc.utf8_trim(pc.replace_substring_regex(fast, "[^0-9a-z]+", " "), " ")
     fast = pc.replace_substring_regex(fast, "^the ", "")
     others = pc.unique(pc.filter(sub, pc.invert(plain)))
     if len(others):
-        folded = pa.array([normalize_name(v) for v in others.to_pylist()], pa.string())
+        folded = pa.array([normalize_name(v) for v in texts(others)], pa.string())
         slow = pc.take(folded, pc.index_in(sub, value_set=others))
         fast = pc.if_else(plain, fast, slow)
-    return pc.replace_with_mask(lower, pa.array(~done), fast)
+    # the stubs leave replace_with_mask() untyped
+    return cast(pa.StringArray, pc.replace_with_mask(lower, pa.array(~done), fast))
 
 
 @dataclass(frozen=True)
@@ -590,13 +591,13 @@ def claimed_names(given: Contribution) -> ClaimedNames | None:
     if names is None or not {"actor_id", "name"} <= set(names.cells):
         return None
     owners = names.cells["actor_id"].encoded()
-    owner_of = {value: code for code, value in enumerate(owners.values.to_pylist())}
+    owner_of = {value: code for code, value in enumerate(texts(owners.values))}
     claimed: list[str] = []  # each actor's id, then its name
     claimants: list[int] = []
     actors = _effective_table(given, "actors")
     if actors is not None:
         for actor_id, label in zip(
-            actors.column("actor_id").to_pylist(), actors.column("name").to_pylist(), strict=True
+            texts(actors.column("actor_id")), texts(actors.column("name")), strict=True
         ):
             code = owner_of.setdefault(actor_id, len(owner_of))
             claimed += [actor_id, label]

@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
     Mask = NDArray[np.bool_]
 
+    Text: TypeAlias = pa.StringArray | pa.ChunkedArray[pa.StringScalar]
+    """Text cells as Arrow reads them: one array, or a column read in chunks."""
+
 BOM = b"\xef\xbb\xbf"
 
 
@@ -46,7 +49,7 @@ class Cells:
     of a plain column once blank rows are dropped), which may repeat.
     """
 
-    values: pa.Array | pa.ChunkedArray
+    values: Text
     codes: NDArray[np.int32] | None = None
     distinct: bool = True
     _encoded: list[Cells] = field(default_factory=list, compare=False, repr=False)
@@ -63,13 +66,11 @@ class Cells:
         position = index if self.codes is None else int(self.codes[index])
         return str(self.values[position].as_py())
 
-    def plain(self) -> pa.Array:
-        """Every row's cell, in row order."""
+    def plain(self) -> pa.StringArray:
+        """Every row's cell, in row order, as one array."""
         if self.codes is None:
-            if isinstance(self.values, pa.ChunkedArray):
-                return self.values.combine_chunks()
-            return self.values
-        return plain_values(self.values.take(pa.array(self.codes)))
+            return plain_values(self.values)
+        return plain_values(self.values.take(indices(self.codes)))
 
     def filter(self, keep: Mask) -> Cells:
         """The cells of the rows ``keep`` marks."""
@@ -82,11 +83,14 @@ class Cells:
         if self.codes is not None and self.distinct:
             return self
         if not self._encoded:  # computed once: hashing a million cells takes a while
-            encoded = pc.dictionary_encode(plain_values(self.values))
+            # the stubs give dictionary_encode() the type of its argument
+            encoded = cast(
+                "pa.DictionaryArray[Any, Any]", pc.dictionary_encode(plain_values(self.values))
+            )
             codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int32)
             if self.codes is not None:
                 codes = codes[self.codes]
-            self._encoded.append(Cells(encoded.dictionary, codes))
+            self._encoded.append(Cells(dictionary_values(encoded), codes))
         return self._encoded[0]
 
     def replaced(self, rows: NDArray[np.intp], values: list[str]) -> Cells:
@@ -96,7 +100,7 @@ class Cells:
         assert encoded.codes is not None
         wanted = pa.array(sorted(set(values)), pa.string())
         at = np.flatnonzero(as_mask(pc.is_in(encoded.values, value_set=wanted)))
-        known = dict(zip(encoded.values.take(pa.array(at)).to_pylist(), at.tolist(), strict=True))
+        known = dict(zip(encoded.values.take(indices(at)).to_pylist(), at.tolist(), strict=True))
         added = [v for v in wanted.to_pylist() if v not in known]
         known.update((v, len(encoded.values) + n) for n, v in enumerate(added))
         codes = encoded.codes.copy()
@@ -117,7 +121,7 @@ class CsvTable:
     problems: tuple[Problem, ...] = ()
     readable: bool = True
     """False when the file could not be parsed at all (no rows to check)."""
-    _plain: dict[str, pa.Array] = field(default_factory=dict, compare=False, repr=False)
+    _plain: dict[str, pa.StringArray] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def table(self) -> str:
@@ -127,7 +131,7 @@ class CsvTable:
         return len(self.lines)
 
     @property
-    def columns(self) -> dict[str, pa.Array]:
+    def columns(self) -> dict[str, pa.StringArray]:
         """Every column of the file that is a column of the table, row by row."""
         return {name: self.column(name) for name in self.cells}
 
@@ -135,7 +139,7 @@ class CsvTable:
         """The 1-based position of column ``name`` in the file's header."""
         return self.header.index(name) + 1 if name in self.header else None
 
-    def column(self, name: str) -> pa.Array:
+    def column(self, name: str) -> pa.StringArray:
         """The cells of column ``name``; empty cells where the file lacks the column."""
         found = self.cells.get(name)
         if found is None:
@@ -152,12 +156,36 @@ class CsvTable:
         return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
 
 
-def plain_values(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+def plain_values(values: Text) -> pa.StringArray:
     """One Arrow array of ``values``, however they were read."""
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if isinstance(values, pa.ChunkedArray):
+        # the stubs type a combined chunked array as a plain Array, not a StringArray
+        return cast(pa.StringArray, values.combine_chunks())
+    return values
 
 
-def as_mask(array: pa.Array | pa.ChunkedArray) -> Mask:
+def texts(values: Text) -> list[str]:
+    """The cells as Python strings (a column read from CSV has no nulls)."""
+    return cast("list[str]", values.to_pylist())
+
+
+def dictionary_values(encoded: pa.DictionaryArray[Any, Any]) -> pa.StringArray:
+    """The distinct values of a dictionary-encoded text column."""
+    return cast(pa.StringArray, encoded.dictionary)
+
+
+def _dictionary(chunk: pa.Array[Any]) -> pa.DictionaryArray[Any, Any]:
+    """A chunk of a column read dictionary-encoded."""
+    return cast("pa.DictionaryArray[Any, Any]", chunk)
+
+
+def indices(positions: NDArray[np.integer[Any]]) -> pa.Int32Array | pa.Int64Array:
+    """Row positions as Arrow indices, for ``take``."""
+    # the stubs type pa.array() of any numpy array as a BooleanArray
+    return cast("pa.Int32Array | pa.Int64Array", pa.array(positions))
+
+
+def as_mask(array: pa.Array[Any] | pa.ChunkedArray[Any]) -> Mask:
     """A boolean Arrow array (or chunked array) as a numpy mask."""
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -406,20 +434,24 @@ def _repeats(column: Column) -> bool:
     )
 
 
-def _cells(chunks: list[pa.Array]) -> Cells:
+def _cells(chunks: list[pa.Array[Any]]) -> Cells:
     """The cells of a column read in chunks (dictionary-encoded or plain text)."""
     if not chunks:
         return Cells(pa.array([], pa.string()))
     if not (pa.types.is_dictionary(chunks[0].type) or pa.types.is_string(chunks[0].type)):
         # a column outside the header (no type was given for it): Arrow typed it itself
-        chunks = [pc.fill_null(chunk.cast(pa.string()), "") for chunk in chunks]
+        # the stubs lag: fill_null() takes a Python value
+        chunks = [pc.fill_null(chunk.cast(pa.string()), "") for chunk in chunks]  # type: ignore[arg-type]
     if not pa.types.is_dictionary(chunks[0].type):
         return Cells(pa.chunked_array(chunks, pa.string()))
     unified = pa.chunked_array(chunks).unify_dictionaries()
     codes = np.concatenate(
-        [np.asarray(c.indices.to_numpy(zero_copy_only=False), np.int32) for c in unified.chunks]
+        [
+            np.asarray(_dictionary(c).indices.to_numpy(zero_copy_only=False), np.int32)
+            for c in unified.chunks
+        ]
     )
-    return Cells(unified.chunk(0).dictionary, codes)
+    return Cells(dictionary_values(_dictionary(unified.chunks[0])), codes)
 
 
 def _parse(
@@ -434,13 +466,14 @@ def _parse(
     for only when the file has a quote at all."""
     skipped: list[tuple[Any, int, str]] = []
 
-    def skip(row: Any) -> str:
+    def skip(row: pacsv.InvalidRow) -> Literal["skip"]:
         skipped.append((row.number, row.actual_columns, row.text))
         return "skip"
 
     repeats = {c.name for c in _columns(model) if _repeats(c)}
     parsed = pacsv.read_csv(
-        pa.BufferReader(source) if isinstance(source, bytes) else _rewound(source),
+        # the stubs lag: read_csv() takes any readable Arrow or Python file
+        pa.BufferReader(source) if isinstance(source, bytes) else _rewound(source),  # type: ignore[arg-type]
         read_options=pacsv.ReadOptions(
             autogenerate_column_names=True, use_threads=False, block_size=1 << 22
         ),
@@ -617,7 +650,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
     for index in range(width):
         known = cells.get(header[index])
         found = known if known is not None else _cells(body.column(index).chunks)
-        blank &= found.rows(as_mask(pc.equal(found.values, "")))
+        blank &= found.rows(as_mask(pc.equal(found.values, "")))  # type: ignore[call-overload]  # the stubs lag: Python scalars
     if width and blank.any():
         problems += [
             Problem.of("blank-row", row=int(row), hint="delete the row", **where)

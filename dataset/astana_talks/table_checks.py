@@ -9,7 +9,7 @@ and a differential test holds them to what the Pydantic models accept.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -22,10 +22,13 @@ from .models import PATTERN_NAMES, TEXT, anchored
 from .occurrences import first_occurrences
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
-from .reading import Cells, CsvTable, as_mask
+from .reading import Cells, CsvTable, as_mask, indices, plain_values, texts
 from .rules import Explained, InOrder, OneOf, Together
 from .schemas import Column, columns
 from .spreadsheet import FORMULA
+
+if TYPE_CHECKING:
+    from .reading import Text
 
 INTEGER = anchored(INTEGER_PATTERN)
 Mask = NDArray[np.bool_]
@@ -72,13 +75,11 @@ def _problems(
         yield problem
 
 
-def _cell_rules(
-    column: Column, cells: pa.Array | pa.ChunkedArray, plain: Mask
-) -> Iterator[tuple[Mask, str, Any, Any]]:
+def _cell_rules(column: Column, cells: Text, plain: Mask) -> Iterator[tuple[Mask, str, Any, Any]]:
     """(mask, code, message, hint) for each way a non-empty cell can break the column's
     rule; ``cells`` are the column's (distinct) values, ``plain`` marks the printable
     ASCII ones."""
-    filled = pc.not_equal(cells, "")
+    filled = pc.not_equal(cells, "")  # type: ignore[call-overload]  # stubs lag: Python scalar
     if column.datatype == "integer":
         canonical = pc.match_substring_regex(cells, INTEGER)
         yield (
@@ -87,12 +88,12 @@ def _cell_rules(
             {"note": "is not an integer (write digits only, e.g. 21)"},
             None,
         )
-        small = pc.and_(canonical, pc.less_equal(pc.utf8_length(cells), 12))
+        small = pc.and_(canonical, pc.less_equal(pc.utf8_length(cells), 12))  # type: ignore[call-overload]  # stubs lag: Python scalar
         numbers = pc.cast(pc.if_else(small, cells, "0"), pa.int64())
         huge = pc.and_(canonical, pc.invert(small))
         if column.minimum is not None:
             low = pc.or_(
-                pc.and_(small, pc.less(numbers, column.minimum)),
+                pc.and_(small, pc.less(numbers, column.minimum)),  # type: ignore[call-overload]  # stubs lag: Python scalar
                 pc.and_(huge, pc.starts_with(cells, "-")),
             )
             yield (
@@ -103,7 +104,7 @@ def _cell_rules(
             )
         if column.maximum is not None:
             high = pc.or_(
-                pc.and_(small, pc.greater(numbers, column.maximum)),
+                pc.and_(small, pc.greater(numbers, column.maximum)),  # type: ignore[call-overload]  # stubs lag: Python scalar
                 pc.and_(huge, pc.invert(pc.starts_with(cells, "-"))),
             )
             yield (
@@ -154,7 +155,7 @@ def _cell_rules(
             None,
         )
     if column.max_length is not None:
-        long = pc.greater(pc.utf8_length(cells), column.max_length)
+        long = pc.greater(pc.utf8_length(cells), column.max_length)  # type: ignore[call-overload]  # stubs lag: Python scalar
         yield (
             as_mask(long),
             "pattern-mismatch",
@@ -177,7 +178,7 @@ INVISIBLE = (
 )
 
 
-def _full_match(cells: pa.Array | pa.ChunkedArray, pattern: str, plain: Mask) -> Mask:
+def _full_match(cells: Text, pattern: str, plain: Mask) -> Mask:
     """Which cells match ``pattern`` whole. Text on one line (:data:`TEXT`) is decided
     without a regular expression for printable ASCII, where it means: no space first or
     last; the expression runs only on the other cells."""
@@ -190,9 +191,8 @@ def _full_match(cells: pa.Array | pa.ChunkedArray, pattern: str, plain: Mask) ->
     return ok
 
 
-def _take(cells: pa.Array | pa.ChunkedArray, indices: NDArray[np.intp]) -> pa.Array:
-    taken = cells.take(pa.array(indices))
-    return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+def _take(cells: Text, positions: NDArray[np.intp]) -> pa.StringArray:
+    return plain_values(cells.take(indices(positions)))
 
 
 def _text_warnings(
@@ -209,7 +209,9 @@ def _text_warnings(
     if others.size:
         sub = _take(values, others)
         hidden_values[others] = as_mask(pc.match_substring_regex(sub, INVISIBLE))
-        decomposed_values[others] = as_mask(pc.not_equal(pc.utf8_normalize(sub, "NFC"), sub))
+        # the stubs lag: no utf8_normalize()
+        nfc: pa.StringArray = pc.utf8_normalize(sub, "NFC")  # type: ignore[attr-defined]
+        decomposed_values[others] = as_mask(pc.not_equal(nfc, sub))
     hidden = ok & found.rows(hidden_values)
     yield from _problems(
         t,
@@ -253,7 +255,7 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
             continue
         values = found.values
         plain = as_mask(pc.ascii_is_printable(values))
-        bad = found.rows(as_mask(pc.greater(pc.utf8_length(values), limits.cell_chars)))
+        bad = found.rows(as_mask(pc.greater(pc.utf8_length(values), limits.cell_chars)))  # type: ignore[call-overload]  # stubs lag: Python scalar
         problems += _problems(
             t,
             bad,
@@ -261,7 +263,7 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
             "cell-too-large",
             lambda v: {"length": len(v), "limit": limits.cell_chars},
         )
-        empty = found.rows(as_mask(pc.equal(values, "")))
+        empty = found.rows(as_mask(pc.equal(values, "")))  # type: ignore[call-overload]  # stubs lag: Python scalar
         if column.required:
             missing = empty & ~bad
             problems += _problems(t, missing, column.name, "required-value")
@@ -279,7 +281,7 @@ def check_cells(t: CsvTable, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Prob
 def filled(t: CsvTable, name: str) -> Mask:
     """The rows whose cell in column ``name`` is not empty."""
     found = t.cells[name]
-    return found.rows(as_mask(pc.not_equal(found.values, "")))
+    return found.rows(as_mask(pc.not_equal(found.values, "")))  # type: ignore[call-overload]  # stubs lag: Python scalar
 
 
 def _usable(t: CsvTable, failed: Failed, *names: str) -> Mask:
@@ -291,24 +293,27 @@ def _usable(t: CsvTable, failed: Failed, *names: str) -> Mask:
     return ok
 
 
-def _bounds(cells: pa.Array) -> tuple[pa.Array, pa.Array]:
+def _bounds(cells: Text) -> tuple[Text, Text]:
     """The earliest and latest ISO day a partial date can mean, as comparable text.
 
     A month's latest day is written ``-31``: no real day lies between its true last
     day and the 31st, so comparing text gives the right answer.
     """
     length = pc.utf8_length(cells)
-    earliest = pc.if_else(
-        pc.equal(length, 4), pc.binary_join_element_wise(cells, "-01-01", ""), cells
-    )
-    earliest = pc.if_else(
-        pc.equal(length, 7), pc.binary_join_element_wise(cells, "-01", ""), earliest
-    )
-    latest = pc.if_else(
-        pc.equal(length, 4), pc.binary_join_element_wise(cells, "-12-31", ""), cells
-    )
-    latest = pc.if_else(pc.equal(length, 7), pc.binary_join_element_wise(cells, "-31", ""), latest)
+    earliest = pc.if_else(_length_is(length, 4), _suffixed(cells, "-01-01"), cells)
+    earliest = pc.if_else(_length_is(length, 7), _suffixed(cells, "-01"), earliest)
+    latest = pc.if_else(_length_is(length, 4), _suffixed(cells, "-12-31"), cells)
+    latest = pc.if_else(_length_is(length, 7), _suffixed(cells, "-31"), latest)
     return earliest, latest
+
+
+# The stubs lag: equal() and binary_join_element_wise() take Python scalars.
+def _length_is(length: pa.Int32Array | pa.ChunkedArray[pa.Int32Scalar], n: int) -> pa.BooleanArray:
+    return pc.equal(length, n)  # type: ignore[call-overload, no-any-return]
+
+
+def _suffixed(cells: Text, suffix: str) -> Text:
+    return pc.binary_join_element_wise(cells, suffix, "")  # type: ignore[call-overload, no-any-return]
 
 
 def check_rows(t: CsvTable, failed: Failed) -> list[Problem]:
@@ -344,7 +349,7 @@ def _explained(t: CsvTable, rule: Explained, ok: Mask) -> Iterator[Problem]:
     has_names, has_note = filled(t, rule.fields), filled(t, rule.note)
     known = set(t.model.model_fields)
     unknown = np.array(
-        [any(n not in known for n in v.split()) for v in names.values.to_pylist()], bool
+        [any(n not in known for n in v.split()) for v in texts(names.values)], np.bool_
     )
     unknown_at = ok & has_names & names.rows(unknown)
     yield from _problems(
@@ -402,11 +407,12 @@ def _in_order(t: CsvTable, rule: InOrder, ok: Mask) -> Iterator[Problem]:
     )
 
 
-def joined(t: CsvTable, names: tuple[str, ...]) -> pa.Array:
+def joined(t: CsvTable, names: tuple[str, ...]) -> pa.StringArray:
     """The cells of ``names`` joined by '/' per row (how citations write a key)."""
     if len(names) == 1:
         return t.column(names[0])
-    return pc.binary_join_element_wise(*(t.column(n) for n in names), "/")
+    # the stubs lag: the separator may be a Python string
+    return pc.binary_join_element_wise(*(t.column(n) for n in names), "/")  # type: ignore[call-overload, no-any-return]
 
 
 def _lookalike(cells: Cells) -> Cells | None:
@@ -417,7 +423,10 @@ def _lookalike(cells: Cells) -> Cells | None:
     if not others.size:
         return None
     sub = _take(values, others)
-    seen = pc.utf8_normalize(pc.replace_substring_regex(sub, INVISIBLE, ""), "NFC")
+    # the stubs lag: no utf8_normalize()
+    seen: pa.StringArray = pc.utf8_normalize(  # type: ignore[attr-defined]
+        pc.replace_substring_regex(sub, INVISIBLE, ""), "NFC"
+    )
     changed = ~as_mask(pc.equal(seen, sub))
     if not changed.any():
         return None
