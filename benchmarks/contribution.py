@@ -48,8 +48,8 @@ from functools import cache
 from pathlib import Path
 from typing import TextIO
 
-from astana_talks.generate import without_integrity
 from astana_talks.models import QUOTE_WORDS, TABLES
+from astana_talks.package import without_integrity
 
 ROOT = Path(__file__).resolve().parent.parent
 #: One defect of each kind in every block of this many rows.

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from astana_talks.generate import without_integrity
+from astana_talks.package import without_integrity
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "data" / "sources" / "dailysabah-2024-01-astana-21.txt"

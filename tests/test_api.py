@@ -140,15 +140,6 @@ def test_round_lookups(ds: Dataset) -> None:
     ]
 
 
-def test_import_does_not_load_pandas_pyarrow_or_frictionless() -> None:
-    code = (
-        "import sys, astana_talks; "
-        "print(sorted(m for m in ('pandas', 'pyarrow', 'frictionless') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_load_a_folder_a_descriptor_and_a_zip_equal_the_canonical_data(
     ds: Dataset, package_copy: Path, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ from .package import (
     SEMVER,
     PackageSource,
     open_package,
+    without_integrity,
 )
 from .problems import Problem
 
@@ -164,19 +165,6 @@ def _against_the_dataset(source: PackageSource) -> list[Problem]:
     return problems
 
 
-def _without_integrity(descriptor: Mapping[str, Any]) -> dict[str, Any]:
-    resources = descriptor.get("resources")
-    if not isinstance(resources, list):
-        return dict(descriptor)
-    return {
-        **descriptor,
-        "resources": [
-            {k: v for k, v in r.items() if k not in ("bytes", "hash")} if isinstance(r, dict) else r
-            for r in resources
-        ],
-    }
-
-
 def _is_the_datasets(descriptor: Mapping[str, Any]) -> bool:
     """True when ``descriptor`` is the dataset's own but for its files' sizes and hashes
     (integers and text, checked against the files as they are read)."""
@@ -186,7 +174,7 @@ def _is_the_datasets(descriptor: Mapping[str, Any]) -> bool:
         size, digest = resource.get("bytes", 0), resource.get("hash", "")
         if type(size) is not int or size < 0 or not isinstance(digest, str):
             return False
-    return _without_integrity(descriptor) == _without_integrity(_dataset_descriptor())
+    return without_integrity(descriptor) == without_integrity(_dataset_descriptor())
 
 
 def descriptor_problems(source: PackageSource) -> list[Problem]:

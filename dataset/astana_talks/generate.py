@@ -104,15 +104,6 @@ def with_integrity(descriptor: dict[str, Any], root: Path) -> dict[str, Any]:
     return descriptor
 
 
-def without_integrity(descriptor: dict[str, Any]) -> dict[str, Any]:
-    """``descriptor`` without the resources' ``bytes`` and ``hash``: the descriptor of an
-    edited copy of the package (tests, benchmarks), whose files no longer match them."""
-    for resource in descriptor.get("resources", []):
-        resource.pop("bytes", None)
-        resource.pop("hash", None)
-    return descriptor
-
-
 def _constraints(column: Column) -> str:
     parts = []
     if column.pattern and not column.partial_date:

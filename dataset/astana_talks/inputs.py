@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import Any
 
 from .cells import suggest
 from .conformance import descriptor_problems
@@ -29,7 +29,7 @@ from .package import (
     open_regular_file,
 )
 from .problems import Problem, UnreadableInputError
-from .reading import CsvTable, read_csv
+from .reading import CsvTable, pieces_from, read_csv
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,9 @@ def _read_package(source: PackageSource, contributed: bool = True) -> Contributi
             found.tables[table] = read_csv(model, data, file)
             continue
         with handle:  # a folder's file: read piece by piece, never whole
-            found.problems += _integrity(source.resource(table), _pieces(handle), file)
+            found.problems += _integrity(source.resource(table), pieces_from(handle), file)
             found.tables[table] = read_csv(model, handle, file)
     return found.freeze()
-
-
-def _pieces(handle: BinaryIO, size: int = 1 << 22) -> Iterator[bytes]:
-    handle.seek(0)
-    while piece := handle.read(size):
-        yield piece
 
 
 HASHES = ("md5", "sha1", "sha256", "sha512")

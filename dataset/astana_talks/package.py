@@ -29,7 +29,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -123,6 +123,21 @@ def read_regular_file(
             raise _unreadable(
                 f"cannot read {name or path.name}: {error.strerror}", where
             ) from error
+
+
+def without_integrity(descriptor: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``descriptor`` without its resources' ``bytes`` and ``hash``: the
+    descriptor of an edited copy of the package, whose files no longer match them."""
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return dict(descriptor)
+    return {
+        **descriptor,
+        "resources": [
+            {k: v for k, v in r.items() if k not in ("bytes", "hash")} if isinstance(r, dict) else r
+            for r in resources
+        ],
+    }
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")

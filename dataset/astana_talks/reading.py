@@ -270,7 +270,8 @@ def _pieces_of(data: bytes) -> Iterator[bytes]:
         yield bytes(view[offset : offset + PIECE_BYTES])
 
 
-def _pieces_from(handle: BinaryIO) -> Iterator[bytes]:
+def pieces_from(handle: BinaryIO) -> Iterator[bytes]:
+    """The bytes of an open file, from its start, a piece at a time."""
     handle.seek(0)
     while piece := handle.read(PIECE_BYTES):
         yield piece
@@ -508,7 +509,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
     problems: list[Problem] = []
 
     def pieces() -> Iterator[bytes]:
-        return _pieces_of(source) if isinstance(source, bytes) else _pieces_from(source)
+        return _pieces_of(source) if isinstance(source, bytes) else pieces_from(source)
 
     scan = _scan(pieces())
     if scan.bom:
@@ -601,7 +602,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
     ends_with_lf = scan.last == b"\n"
     readable: bytes | BinaryIO = source
     if scan.bom or scan.last not in (b"\n", b"\r"):  # Arrow reads neither
-        data = source if isinstance(source, bytes) else b"".join(_pieces_from(source))
+        data = source if isinstance(source, bytes) else b"".join(pieces_from(source))
         readable = data[len(BOM) :] if scan.bom else data
         if scan.last not in (b"\n", b"\r"):  # a lone header needs its line break
             readable, lf, ends_with_lf = readable + b"\n", lf + 1, True
