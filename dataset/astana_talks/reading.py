@@ -93,21 +93,6 @@ class Cells:
             self._encoded.append(Cells(dictionary_values(encoded), codes))
         return self._encoded[0]
 
-    def replaced(self, rows: NDArray[np.intp], values: list[str]) -> Cells:
-        """The cells with those of ``rows`` replaced by ``values``, as distinct values and
-        codes (the column is not hashed again: only the new values are looked up)."""
-        encoded = self.encoded()
-        assert encoded.codes is not None
-        wanted = pa.array(sorted(set(values)), pa.string())
-        at = np.flatnonzero(as_mask(pc.is_in(encoded.values, value_set=wanted)))
-        known = dict(zip(encoded.values.take(indices(at)).to_pylist(), at.tolist(), strict=True))
-        added = [v for v in wanted.to_pylist() if v not in known]
-        known.update((v, len(encoded.values) + n) for n, v in enumerate(added))
-        codes = encoded.codes.copy()
-        codes[rows] = [known[v] for v in values]
-        distinct = pa.concat_arrays([plain_values(encoded.values), pa.array(added, pa.string())])
-        return Cells(distinct, codes)
-
 
 @dataclass(frozen=True)
 class CsvTable:

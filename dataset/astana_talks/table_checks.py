@@ -9,7 +9,7 @@ and a differential test holds them to what the Pydantic models accept.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -418,7 +418,7 @@ def joined(t: CsvTable, names: tuple[str, ...]) -> pa.StringArray:
 def _lookalike(cells: Cells) -> Cells | None:
     """The cells without invisible characters and in NFC, if that changes any of them
     (only cells that are not printable ASCII can change)."""
-    values = cells.values
+    values = plain_values(cells.values)
     others = np.flatnonzero(~as_mask(pc.ascii_is_printable(values)))
     if not others.size:
         return None
@@ -430,16 +430,15 @@ def _lookalike(cells: Cells) -> Cells | None:
     changed = ~as_mask(pc.equal(seen, sub))
     if not changed.any():
         return None
-    folded = dict(
-        zip(others[changed].tolist(), seen.filter(pa.array(changed)).to_pylist(), strict=True)
+    mask = np.zeros(len(values), dtype=bool)
+    mask[others[changed]] = True
+    # the stubs leave replace_with_mask() untyped
+    folded = cast(
+        pa.StringArray,
+        pc.replace_with_mask(values, pa.array(mask), seen.filter(pa.array(changed))),
     )
-    if cells.codes is None:
-        rows = others[changed]
-        return cells.replaced(rows, [folded[int(r)] for r in rows])
-    touched = np.zeros(len(values), dtype=bool)
-    touched[others[changed]] = True
-    rows = np.flatnonzero(touched[cells.codes])
-    return cells.replaced(rows, [folded[int(cells.codes[r])] for r in rows])
+    # two distinct values may now be the same: the codes no longer name distinct values
+    return Cells(folded, cells.codes, distinct=False)
 
 
 def check_duplicates(t: CsvTable) -> list[Problem]:
@@ -456,16 +455,14 @@ def check_duplicates(t: CsvTable) -> list[Problem]:
         key_first = first_occurrences(key_cells)
         repeated = key_first != rows
         # an identical row repeats its key too: look among the rows that share a key
-        groups: dict[int, dict[tuple[str, ...], int]] = {}
-        every = list(t.cells.values())
-        for index in np.flatnonzero(repeated).tolist():
-            group = int(key_first[index])
-            seen = groups.setdefault(group, {tuple(c.at(group) for c in every): group})
-            cells = tuple(c.at(index) for c in every)
-            if cells in seen:
-                same_row[index], row_first[index] = True, seen[cells]
-            else:
-                seen[cells] = index
+        shared = np.zeros(len(t), dtype=bool)
+        shared[repeated] = True
+        shared[key_first[repeated]] = True
+        among = np.flatnonzero(shared)
+        first_among = first_occurrences([c.filter(shared) for c in t.cells.values()])
+        again = first_among != np.arange(len(among))
+        same_row[among[again]] = True
+        row_first[among[again]] = among[first_among[again]]
     else:
         row_first = first_occurrences(list(t.cells.values()))
         same_row = row_first != rows
