@@ -7,6 +7,7 @@ builds a :class:`Problem` with a message of its own.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from astana_talks.problems import (
     LOCATION,
     PARAMETERS,
     Problem,
+    Report,
     TemplateError,
     template_fields,
 )
@@ -157,3 +159,22 @@ def test_literal_codes_get_their_templates_parameters() -> None:
                 assert wanted <= named, f"{where}: {sorted(wanted - named)} not given"
             checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 2500])
+def test_json_is_written_in_pieces_that_make_one_document(count: int) -> None:
+    """The JSON report comes in pieces of a thousand problems: together they are the
+    report, one problem per line, whatever the count and the limit."""
+    problems = tuple(
+        Problem.of("blank-row", file="x.csv", table="actors", row=n + 2, hint='"}, {"code": ')
+        for n in range(count)
+    )
+    report = Report(problems)
+    for limit in (None, 1000, 1500):
+        text = report.to_json(limit)
+        assert text == "".join(report.json_pieces(limit))
+        parsed = json.loads(text)
+        shown = count if limit is None else min(count, limit)
+        assert [p["row"] for p in parsed["problems"]] == [n + 2 for n in range(shown)]
+        assert parsed["omitted"] == count - shown
+        assert text.count('\n    {"code": ') == shown

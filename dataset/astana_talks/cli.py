@@ -564,7 +564,9 @@ def validate(
             _fail(f"--output {output} {clash}; write the report elsewhere", 2)
     report = validate_package(*paths, table=table, limits=limits)
     if fmt == "json":
-        click.echo(report.to_json(limit))
+        for piece in report.json_pieces(limit):  # never the whole text at once
+            sys.stdout.write(piece)
+        sys.stdout.write("\n")
     elif fmt == "github":
         click.echo(github(report, limit), nl=False)
     else:

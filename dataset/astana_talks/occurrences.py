@@ -69,7 +69,8 @@ def _may_repeat(columns: Sequence[Cells]) -> NDArray[np.intp]:
     and the rare row that only shares a hash)."""
     combined = np.zeros(len(columns[0]), dtype=np.uint64)
     for cells in columns:
-        combined = combined * _K1 + fingerprints(cells)
+        combined *= _K1
+        combined += fingerprints(cells)
     combined = _finish(combined)
     ordered = np.sort(combined)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
@@ -79,8 +80,8 @@ def _may_repeat(columns: Sequence[Cells]) -> NDArray[np.intp]:
     # hold one; a binary search among those rows alone keeps the ones that do
     low = np.uint64((1 << min(24, max(16, int(repeated.size).bit_length() + 4))) - 1)
     bitmap = np.zeros(int(low) + 1, dtype=bool)
-    bitmap[(repeated & low).astype(np.intp)] = True
-    rows: NDArray[np.intp] = np.flatnonzero(bitmap[(combined & low).astype(np.intp)])
+    bitmap[(repeated & low).view(np.intp)] = True
+    rows: NDArray[np.intp] = np.flatnonzero(bitmap[(combined & low).view(np.intp)])
     shared = np.unique(repeated)
     found = combined[rows]
     at = np.minimum(np.searchsorted(shared, found), shared.size - 1)
@@ -102,23 +103,33 @@ def fingerprints(cells: Cells) -> NDArray[np.uint64]:
 def text_fingerprints(values: Text) -> NDArray[np.uint64]:
     """A 64-bit hash of each text: its length and the 8-byte words at its start, its
     middle and its end (texts of up to 16 bytes are hashed whole)."""
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    hashed = [_hashed(cast(pa.StringArray, chunk)) for chunk in chunks]
-    return np.concatenate(hashed) if hashed else np.zeros(0, dtype=np.uint64)
+    hashed = np.empty(len(values), dtype=np.uint64)
+    done = 0
+    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
+        for start in range(0, len(chunk), _SLICE):  # a slice at a time: small temporaries
+            piece = cast(pa.StringArray, chunk.slice(start, _SLICE))
+            hashed[done : done + len(piece)] = _hashed(piece)
+            done += len(piece)
+    return hashed
+
+
+#: Texts hashed at a time.
+_SLICE = 1 << 16
 
 
 def _hashed(array: pa.StringArray) -> NDArray[np.uint64]:
-    size = len(array)
     _, offsets_buffer, data_buffer = array.buffers()
     assert offsets_buffer is not None
-    offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, size + 1, array.offset * 4)
-    starts, lengths = offsets[:-1].astype(np.int64), np.diff(offsets).astype(np.int64)
-    data = np.zeros(0, np.uint8)
+    offsets = np.frombuffer(
+        memoryview(offsets_buffer), np.int32, len(array) + 1, array.offset * 4
+    ).astype(np.int64)
+    first, last = int(offsets[0]), int(offsets[-1])
+    starts, lengths = offsets[:-1] - first, np.diff(offsets)
+    # the texts' bytes with eight zero bytes either side, so that every word read below
+    # lies inside the buffer
+    padded = np.zeros(last - first + 16, np.uint8)
     if data_buffer is not None:
-        data = np.frombuffer(memoryview(data_buffer), np.uint8)
-    # eight zero bytes either side, so that every word read below lies inside the buffer
-    padded = np.zeros(len(data) + 16, np.uint8)
-    padded[8 : 8 + len(data)] = data
+        padded[8:-8] = np.frombuffer(memoryview(data_buffer), np.uint8)[first:last]
     words: NDArray[np.uint64] = np.ndarray(
         (len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,)
     )
@@ -127,17 +138,18 @@ def _hashed(array: pa.StringArray) -> NDArray[np.uint64]:
     head[short] &= (np.uint64(1) << (8 * lengths[short]).astype(np.uint64)) - np.uint64(1)
     tail = np.where(short, np.uint64(0), words[starts + lengths])
     middle = np.where(lengths > 16, words[starts + 8 + (lengths - 8) // 2], np.uint64(0))
-    hashed = _finish(head * _K2 + lengths.astype(np.uint64))
-    hashed = _finish(hashed * _K3 + tail)
-    return _finish(hashed * _K2 + middle)
+    hashed = head * _K2 + lengths.astype(np.uint64)
+    hashed = _finish(hashed) * _K3 + tail
+    hashed = _finish(hashed) * _K2 + middle
+    return _finish(hashed)
 
 
 def _finish(hashed: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """MurmurHash3's 64-bit finaliser: every bit of the input moves every bit."""
-    hashed = hashed ^ (hashed >> np.uint64(33))
-    hashed = hashed * _K4
+    """MurmurHash3's 64-bit finaliser, in place: every bit of the input moves every bit."""
     hashed ^= hashed >> np.uint64(33)
-    hashed = hashed * _K5
+    hashed *= _K4
+    hashed ^= hashed >> np.uint64(33)
+    hashed *= _K5
     hashed ^= hashed >> np.uint64(33)
     return hashed
 

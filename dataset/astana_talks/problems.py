@@ -14,7 +14,7 @@ import json
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, NamedTuple
 
@@ -450,6 +450,10 @@ class Problem:
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
 
 
+#: Problems encoded at a time by :meth:`Report.json_pieces`.
+_JSON_PIECE = 1000
+
+
 @dataclass(frozen=True)
 class Report:
     """The outcome of validating: every problem found, in order."""
@@ -505,23 +509,33 @@ class Report:
         }
 
     def to_json(self, limit: int | None = None) -> str:
-        """The report as JSON: its summary indented, one problem per line (written by
-        the C encoder in one call: a million problems take seconds, not minutes)."""
+        """The report as JSON: its summary indented, one problem per line."""
+        return "".join(self.json_pieces(limit))
+
+    def json_pieces(self, limit: int | None = None) -> Iterator[str]:
+        """:meth:`to_json` in pieces, to be written one after the other: a thousand
+        problems to a piece, each encoded by the C encoder in one call (a million
+        problems take seconds, and the whole text is never held at once)."""
         shown = self.shown(limit)
         data = self.to_dict(0)
         data.update(
             partial=len(shown) < len(self.problems), omitted=len(self.problems) - len(shown)
         )
         del data["problems"]
-        head = json.dumps(data, ensure_ascii=False, indent=2)[:-2]  # without "\n}"
+        yield json.dumps(data, ensure_ascii=False, indent=2)[:-2]  # without "\n}"
         if not shown:
-            return head + ',\n  "problems": []\n}'
-        fields = [vars(p) for p in shown]  # a problem's attributes are its fields, in order
-        # every problem starts with '{"code": '; inside a JSON string a quote is always
-        # escaped, so '}, {"code": ' only ever separates two problems
-        lines = json.dumps(fields, ensure_ascii=False)[1:-1]
-        lines = lines.replace('}, {"code": ', '},\n    {"code": ')
-        return head + ',\n  "problems": [\n    ' + lines + "\n  ]\n}"
+            yield ',\n  "problems": []\n}'
+            return
+        yield ',\n  "problems": [\n    '
+        for start in range(0, len(shown), _JSON_PIECE):
+            fields = [vars(p) for p in shown[start : start + _JSON_PIECE]]  # in field order
+            # every problem starts with '{"code": '; inside a JSON string a quote is always
+            # escaped, so '}, {"code": ' only ever separates two problems
+            lines = json.dumps(fields, ensure_ascii=False)[1:-1]
+            yield ("" if start == 0 else ",\n    ") + lines.replace(
+                '}, {"code": ', '},\n    {"code": '
+            )
+        yield "\n  ]\n}"
 
     def __str__(self) -> str:
         if not self.problems:

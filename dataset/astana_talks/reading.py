@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .cells import Suggester
+from .memory import release_free_memory
 from .models import Record
 from .problems import Problem
 from .schemas import Column
@@ -497,6 +498,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
         return _pieces_of(source) if isinstance(source, bytes) else pieces_from(source)
 
     scan = _scan(pieces())
+    release_free_memory()
     if scan.bom:
         problems.append(
             Problem.of(
@@ -593,6 +595,7 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
             readable, lf, ends_with_lf = readable + b"\n", lf + 1, True
     try:
         parsed, skipped = _parse(readable, header, model, scan.quoted)
+        release_free_memory()
     except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
         problems.append(
             Problem.of("malformed-csv", note=f"the file cannot be parsed as CSV: {error}", **where)

@@ -33,6 +33,7 @@ from .cross_checks import (
     source_texts,
 )
 from .inputs import URL, Contribution, canonical, gather
+from .memory import release_free_memory
 from .package import (
     DEFAULT_LIMITS,
     Limits,
@@ -45,19 +46,19 @@ def check(given: Contribution) -> Report:
     """Run every check on a gathered contribution."""
     problems = list(given.problems)
     failed: dict[str, Any] = {}
-    # the costliest checks (finding repeated keys and names: hashing every cell) run on
-    # a second core while this one checks the cells (pyarrow releases the GIL); one
-    # after the other there, as two at once would hold both hash tables in memory
+    # finding repeated keys and rows (hashing every cell) runs on a second core while
+    # this one checks the cells and folds the names (pyarrow and numpy release the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        claims = pool.submit(claimed_names, given)
-        duplicates = {table: pool.submit(check_duplicates, t) for table, t in given.tables.items()}
+        duplicates = [pool.submit(check_duplicates, t) for t in given.tables.values()]
         for table, t in given.tables.items():
             problems += t.problems
             cell_problems, failed[table] = check_cells(t, given.limits)
             problems += cell_problems
             problems += check_rows(t, failed[table])
-            problems += duplicates[table].result()
-        names = claims.result()
+        names = claimed_names(given)
+        for found in duplicates:
+            problems += found.result()
+    release_free_memory()
     problems += check_references(given, failed)
     texts, text_problems = source_texts(given)
     problems += text_problems
@@ -67,6 +68,7 @@ def check(given: Contribution) -> Report:
     problems += check_disputes(given, failed)
     problems += check_rounds(given, failed)
     problems += check_names(given, failed, names)
+    release_free_memory()
     return Report.of(_in_reading_order(problems))
 
 
