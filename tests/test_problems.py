@@ -178,3 +178,26 @@ def test_json_is_written_in_pieces_that_make_one_document(count: int) -> None:
         assert [p["row"] for p in parsed["problems"]] == [n + 2 for n in range(shown)]
         assert parsed["omitted"] == count - shown
         assert text.count('\n    {"code": ') == shown
+
+
+def test_json_of_problems_that_differ_by_their_row_only() -> None:
+    """Problems copied to other rows are encoded once and given their rows; a value
+    that spells out the place-holder the encoder uses stays a value."""
+    odd = 'nickname "row": -7318846519'
+    first = Problem.of(
+        "not-in-vocabulary",
+        allowed="name",
+        file="a.csv",
+        table="actor_names",
+        row=2,
+        field="usage",
+        column=3,
+        value=odd,
+    )
+    other = Problem.of("blank-row", file="a.csv", table="actor_names", row=3)
+    unplaced = Problem.of("empty-file", file="b.csv", table="actors")
+    problems = (first, first.on_row(4), other, first.on_row(5), unplaced)
+    parsed = json.loads(Report(problems).to_json())
+    assert parsed["problems"] == [p.to_dict() for p in problems]
+    assert [p["row"] for p in parsed["problems"]] == [2, 4, 3, 5, None]
+    assert parsed["problems"][3]["value"] == odd

@@ -10,7 +10,9 @@ own checks all use this one vocabulary.
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import string
 import unicodedata
 from collections import Counter
@@ -427,8 +429,7 @@ class Problem:
         """The same problem on another row: for many equal cells breaking one rule,
         made without filling the template again."""
         twin = object.__new__(Problem)
-        twin.__dict__.update(self.__dict__)
-        twin.__dict__["row"] = row
+        object.__setattr__(twin, "__dict__", {**self.__dict__, "row": row})
         return twin
 
     def location(self) -> str:
@@ -450,8 +451,33 @@ class Problem:
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
 
 
-#: Problems encoded at a time by :meth:`Report.json_pieces`.
+#: Problems written at a time by :meth:`Report.json_pieces`.
 _JSON_PIECE = 1000
+
+#: A row no problem has: where it stands in a problem's JSON, the row goes.
+_ROW_MARK = -7_318_846_519
+
+
+_ALL_BUT_ROW = operator.itemgetter(*(name for name in _PROBLEM_FIELDS if name != "row"))
+
+
+def _problem_lines(problems: Iterable[Problem]) -> Iterator[str]:
+    """Each problem as one line of JSON. Problems that differ only by their row (a
+    million equal bad cells) are encoded once: the rest is their row, put in place."""
+    encoded: dict[tuple[object, ...], tuple[str, str]] = {}
+    for problem in problems:
+        fields = vars(problem)  # a problem's attributes are its fields, in order
+        key = _ALL_BUT_ROW(fields)
+        parts = encoded.get(key)
+        if parts is None:
+            if len(encoded) > 10_000:  # all different: do not keep them all
+                encoded.clear()
+            text = json.dumps({**fields, "row": _ROW_MARK}, ensure_ascii=False)
+            # inside a JSON string a quote is escaped: the mark is found only as the row
+            before, after = text.split(f'"row": {_ROW_MARK}', 1)
+            encoded[key] = parts = (before + '"row": ', after)
+        row = fields["row"]
+        yield parts[0] + ("null" if row is None else str(row)) + parts[1]
 
 
 @dataclass(frozen=True)
@@ -464,11 +490,11 @@ class Report:
     def of(cls, problems: Iterable[Problem]) -> Report:
         return cls(tuple(problems))
 
-    @property
+    @functools.cached_property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
 
-    @property
+    @functools.cached_property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "warning")
 
@@ -527,13 +553,11 @@ class Report:
             yield ',\n  "problems": []\n}'
             return
         yield ',\n  "problems": [\n    '
+        lines = _problem_lines(shown)
         for start in range(0, len(shown), _JSON_PIECE):
-            fields = [vars(p) for p in shown[start : start + _JSON_PIECE]]  # in field order
-            # every problem starts with '{"code": '; inside a JSON string a quote is always
-            # escaped, so '}, {"code": ' only ever separates two problems
-            lines = json.dumps(fields, ensure_ascii=False)[1:-1]
-            yield ("" if start == 0 else ",\n    ") + lines.replace(
-                '}, {"code": ', '},\n    {"code": '
+            end = min(start + _JSON_PIECE, len(shown))
+            yield ("" if start == 0 else ",\n    ") + ",\n    ".join(
+                next(lines) for _ in range(start, end)
             )
         yield "\n  ]\n}"
 

@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .cross_checks import (
     CITABLE,
     DISPUTABLE,
@@ -73,11 +75,17 @@ def check(given: Contribution) -> Report:
 
 
 def _in_reading_order(problems: list[Problem]) -> list[Problem]:
-    """Problems by file (in the order files were met), then row, then column."""
+    """Problems by file (in the order files were met), then row, then column; in the
+    order found where those are equal."""
     files: dict[str | None, int] = {}
-    for problem in problems:
-        files.setdefault(problem.file, len(files))
-    return sorted(problems, key=lambda p: (files[p.file], p.row or 0, p.column or 0))
+    order = np.lexsort(  # stable: the last key first
+        (
+            np.array([p.column or 0 for p in problems], np.int64),
+            np.array([p.row or 0 for p in problems], np.int64),
+            np.array([files.setdefault(p.file, len(files)) for p in problems], np.int64),
+        )
+    )
+    return [problems[i] for i in order.tolist()]
 
 
 __all__ = ["URL", "Contribution", "canonical", "check", "gather", "validate"]
