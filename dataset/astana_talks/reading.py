@@ -569,7 +569,9 @@ def _parse(
     One thread: the callback that collects ragged rows must not run on Arrow's worker
     threads (a Python object held by a native thread can abort the process when the
     interpreter exits, apache/arrow#34314). Line breaks inside quoted values are looked
-    for only when the file has a quote at all."""
+    for only when the file has a quote at all. The cells are not checked for UTF-8 again:
+    ``source`` is, as :func:`_scan` found, and a cell is a part of it cut at ASCII bytes
+    (delimiters, quotes, line breaks), never inside a character."""
     skipped: list[tuple[Any, int, str]] = []
 
     def skip(row: pacsv.InvalidRow) -> Literal["skip"]:
@@ -593,6 +595,7 @@ def _parse(
             },
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            check_utf8=False,
         ),
     )
     return parsed, skipped
