@@ -33,6 +33,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -265,26 +266,18 @@ class PackageSource:
         return path if isinstance(path, str) else f"data/{table}.csv"
 
 
+#: A JSON string (escapes and all), or the rest of the text after a quote never closed.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEPS = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
 def _depth(text: str) -> int:
-    """The deepest nesting of ``[`` and ``{`` outside strings."""
-    deepest = depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
+    """The deepest nesting of ``[`` and ``{`` outside strings (whatever the text: an
+    unbalanced bracket counts as it comes). The strings and everything but brackets are
+    removed by regular expressions, and the brackets' steps added up in C."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_STEPS.__getitem__, brackets), initial=0))
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -214,7 +214,7 @@ PIECE_BYTES = 1 << 22
 
 def _scan(pieces: Iterator[bytes]) -> _Scan:
     scan = _Scan()
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = _Utf8()
     offset = 0
     previous = b""
     for index, piece in enumerate(pieces):
@@ -223,16 +223,12 @@ def _scan(pieces: Iterator[bytes]) -> _Scan:
         if len(scan.start) < HEADER_BYTES:
             scan.start += piece[: HEADER_BYTES - len(scan.start)]
         if scan.bad_byte is None:
-            pending = len(decoder.getstate()[0])  # bytes of a character cut by the last piece
-            try:
-                decoder.decode(piece)
-            except UnicodeDecodeError as error:
-                scan.bad_byte = offset - pending + error.start
+            scan.bad_byte = utf8.feed(piece)
         if scan.nul is None and b"\x00" in piece:
             scan.nul = offset + piece.index(b"\x00")
         if not scan.printed and _printed(piece):
             scan.printed = True
-        scan.lf += piece.count(b"\n")
+        scan.lf += _count_lf(piece)
         if b"\r" in piece:
             scan.cr += piece.count(b"\r")
             scan.crlf += piece.count(b"\r\n")
@@ -243,11 +239,120 @@ def _scan(pieces: Iterator[bytes]) -> _Scan:
             previous = scan.last = piece[-1:]
         offset += len(piece)
     if scan.bad_byte is None:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            scan.bad_byte = offset - len(decoder.getstate()[0]) + error.start
+        scan.bad_byte = utf8.end()
     return scan
+
+
+def _count_lf(piece: bytes) -> int:
+    """The line feeds in ``piece`` (numpy counts them a few times faster than
+    ``bytes.count``)."""
+    return int(np.count_nonzero(np.frombuffer(piece, np.uint8) == 0x0A))
+
+
+class _Utf8:
+    """Finds the first byte of a stream that is not UTF-8, fed a piece at a time.
+
+    Arrow checks each piece (SIMD-fast, and without decoding it); only from the first
+    piece it rejects on does Python's incremental decoder read the bytes, to find the
+    exact offset. A character cut by the end of a piece is held back and checked with
+    the next piece, so the pieces Arrow checks all start on a character: the bytes
+    before the one it rejects are UTF-8, and the decoder starts there with no state.
+    """
+
+    def __init__(self) -> None:
+        self.offset = 0
+        """Offset of the byte after the last one fed."""
+        self.carry = b""
+        """The start of a character cut by the end of the last piece."""
+        self.decoder: codecs.IncrementalDecoder | None = None
+
+    def feed(self, piece: bytes) -> int | None:
+        """The offset of the first byte that is not UTF-8, if it is in ``piece`` (or
+        in the bytes carried from the last piece)."""
+        self.offset += len(piece)
+        if self.decoder is None:
+            if self._checks(piece):
+                return None
+            self.decoder = codecs.getincrementaldecoder("utf-8")()
+            piece, self.carry = self.carry + piece, b""
+        return self._decode(self.decoder, piece)
+
+    def end(self) -> int | None:
+        """The offset of the first byte that is not UTF-8 in what is left once the
+        stream has ended (a character cut by its end)."""
+        if self.decoder is None:
+            if not self.carry:
+                return None
+            self.decoder = codecs.getincrementaldecoder("utf-8")()
+            found = self._decode(self.decoder, self.carry)
+            if found is not None:
+                return found
+        try:
+            self.decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            return self.offset - len(self.decoder.getstate()[0]) + error.start
+        return None
+
+    def _decode(self, decoder: codecs.IncrementalDecoder, piece: bytes) -> int | None:
+        """The offset of the first byte that is not UTF-8 in ``piece`` (which ends at
+        :attr:`offset`), as Python's decoder finds it."""
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the last piece
+        try:
+            decoder.decode(piece)
+        except UnicodeDecodeError as error:
+            return self.offset - len(piece) - pending + error.start
+        return None
+
+    def _checks(self, piece: bytes) -> bool:
+        """Whether Arrow finds the carried bytes and ``piece`` UTF-8, but for a
+        character cut by the piece's end (carried to the next piece)."""
+        head = 0
+        if self.carry:
+            head = _LENGTHS[self.carry[0]] - len(self.carry)
+            try:
+                (self.carry + piece[:head]).decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+        end = _character_start(piece)
+        if not _is_utf8(piece, head, end):
+            return False
+        self.carry = piece[end:]
+        return True
+
+
+def _lengths() -> list[int]:
+    """The length of the character each byte starts (1 for a byte that starts none)."""
+    return [
+        2 if 0xC0 <= b < 0xE0 else 3 if 0xE0 <= b < 0xF0 else 4 if b >= 0xF0 else 1
+        for b in range(256)
+    ]
+
+
+_LENGTHS = _lengths()
+
+
+def _character_start(piece: bytes) -> int:
+    """The length of ``piece``, or the start of its last character if the piece ends
+    before the character does."""
+    for back in range(1, min(4, len(piece)) + 1):
+        byte = piece[-back]
+        if byte < 0x80 or byte >= 0xC0:  # not a continuation byte: a character starts here
+            return len(piece) - back if _LENGTHS[byte] > back else len(piece)
+    return len(piece)
+
+
+def _is_utf8(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` is UTF-8, as Arrow's validation of a one-string array
+    over the bytes (not copied) finds it."""
+    if start >= end:
+        return True
+    offsets = pa.py_buffer(np.array([start, end], np.int32).tobytes())
+    text = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _pieces_of(data: bytes) -> Iterator[bytes]:
@@ -450,7 +555,9 @@ def _parse(
     One thread: the callback that collects ragged rows must not run on Arrow's worker
     threads (a Python object held by a native thread can abort the process when the
     interpreter exits, apache/arrow#34314). Line breaks inside quoted values are looked
-    for only when the file has a quote at all."""
+    for only when the file has a quote at all. The cells are not checked for UTF-8 again:
+    ``source`` is, as :func:`_scan` found, and a cell is a part of it cut at ASCII bytes
+    (delimiters, quotes, line breaks), never inside a character."""
     skipped: list[tuple[Any, int, str]] = []
 
     def skip(row: pacsv.InvalidRow) -> Literal["skip"]:
@@ -474,6 +581,7 @@ def _parse(
             },
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            check_utf8=False,
         ),
     )
     return parsed, skipped
