@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import astana_talks
@@ -242,6 +242,61 @@ def test_hints_are_bounded_by_the_comparisons_they_cost() -> None:
     hints = [keys(f"actr-{n}") for n in range(50)]
     assert hints[0] == "did you mean 'actor-0'?"
     assert sum(h is not None for h in hints) == Suggester.COMPARISONS // 2_000
+
+
+# A few letters, so that texts come out close to each other, and a lone surrogate, an
+# accent and an emoji, which both libraries must count as one character each.
+_FEW = st.text(alphabet="ab-1é\ud800😀", max_size=9)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_FEW, st.lists(_FEW, max_size=12))
+@example("101", ["10", "11"])  # a tie: the greater text
+@example("abba1", ["ab1b1", "bb1bb"])  # a tie with a text whose bound is lower: still compared
+def test_hints_are_the_matches_difflib_would_give(word: str, allowed: list[str]) -> None:
+    from difflib import get_close_matches
+
+    from astana_talks.cells import closest
+
+    expected = get_close_matches(word, allowed, n=1, cutoff=0.6)
+    assert closest(word, allowed) == (expected[0] if expected else None)
+
+
+def test_a_misspelt_source_id_gets_the_hint_difflib_gives() -> None:
+    from difflib import get_close_matches
+
+    from astana_talks.cells import Suggester, suggest
+
+    ids = [source.source_id for source in astana_talks.load().sources]
+    assert len(ids) > 300
+    some = ids[::6]  # difflib itself takes 1-5 ms a search
+    named = 0
+    for wanted in some:
+        middle = len(wanted) // 2
+        typo = wanted[:middle] + wanted[middle + 1 :]  # a letter dropped
+        close = get_close_matches(typo, ids, n=1, cutoff=0.6)
+        assert close, typo
+        assert suggest(typo.upper(), ids) == f"did you mean {close[0]!r}?"
+        named += close[0] == wanted
+    assert named >= 0.95 * len(some)
+    hints = Suggester(ids)
+    assert hints("TASS-2017-01-23-talks-opn") == "did you mean 'tass-2017-01-23-talks-open'?"
+    assert hints("no-such-source-155") is None
+
+
+def test_a_million_distinct_bad_values_get_hints_in_bounded_time() -> None:
+    import time
+
+    from astana_talks.cells import Suggester
+
+    ids = [source.source_id for source in astana_talks.load().sources]
+    hints = Suggester(ids)
+    start = time.perf_counter()
+    given = [hints(f"{n}-{ids[n % len(ids)]}") for n in range(1_000_000)]
+    elapsed = time.perf_counter() - start
+    assert len(hints.cache) == hints.limit == Suggester.COMPARISONS // len(ids)
+    assert sum(hint is not None for hint in given) == hints.limit
+    assert elapsed < 3, elapsed  # some 0.3 s; a hint for each value would take minutes
 
 
 def test_a_source_text_shared_by_many_sources_is_read_once(
