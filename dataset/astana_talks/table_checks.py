@@ -22,10 +22,10 @@ from .models import PATTERN_NAMES, TEXT, anchored
 from .occurrences import first_occurrences
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
-from .reading import Cells, CsvTable, as_mask, indices, plain_values, texts
+from .reading import Cells, CsvTable, as_mask, indices, plain_values, starts_with_byte, texts
 from .rules import Explained, InOrder, OneOf, Together
 from .schemas import Column, columns
-from .spreadsheet import FORMULA
+from .spreadsheet import FORMULA_STARTS
 
 if TYPE_CHECKING:
     from .reading import Text
@@ -230,7 +230,7 @@ def _text_warnings(
         {},
         "save the text NFC-normalised (most editors do)",
     )
-    formula = ok & found.rows(as_mask(pc.match_substring_regex(values, FORMULA)))
+    formula = ok & found.rows(starts_with_byte(values, FORMULA_STARTS))
     yield from _problems(
         t,
         formula,

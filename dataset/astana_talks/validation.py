@@ -31,7 +31,7 @@ from .cross_checks import (
     check_references,
     check_rounds,
     check_targets,
-    claimed_names,
+    folded_names,
     source_texts,
 )
 from .inputs import URL, Contribution, canonical, gather
@@ -48,8 +48,9 @@ def check(given: Contribution) -> Report:
     """Run every check on a gathered contribution."""
     problems = list(given.problems)
     failed: dict[str, Any] = {}
-    # finding repeated keys and rows (hashing every cell) runs on a second core while
-    # this one checks the cells and folds the names (pyarrow and numpy release the GIL)
+    # repeated keys, rows and names are found (by hashing every cell) on a second core
+    # while this one checks the cells, folds the names and checks the references
+    # (pyarrow and numpy release the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
         duplicates = [pool.submit(check_duplicates, t) for t in given.tables.values()]
         for table, t in given.tables.items():
@@ -57,19 +58,20 @@ def check(given: Contribution) -> Report:
             cell_problems, failed[table] = check_cells(t, given.limits)
             problems += cell_problems
             problems += check_rows(t, failed[table])
-        names = claimed_names(given)
+        folded = folded_names(given)
+        first = pool.submit(folded.first_claims) if folded is not None else None
+        problems += check_references(given, failed)
+        texts, text_problems = source_texts(given)
+        problems += text_problems
+        problems += check_quotes(given, texts, failed)
+        problems += check_targets(given, "citations", CITABLE)
+        problems += check_targets(given, "disputes", DISPUTABLE)
+        problems += check_disputes(given, failed)
+        problems += check_rounds(given, failed)
         for found in duplicates:
             problems += found.result()
-    release_free_memory()
-    problems += check_references(given, failed)
-    texts, text_problems = source_texts(given)
-    problems += text_problems
-    problems += check_quotes(given, texts, failed)
-    problems += check_targets(given, "citations", CITABLE)
-    problems += check_targets(given, "disputes", DISPUTABLE)
-    problems += check_disputes(given, failed)
-    problems += check_rounds(given, failed)
-    problems += check_names(given, failed, names)
+        if folded is not None and first is not None:
+            problems += check_names(given, failed, folded, first.result())
     release_free_memory()
     return Report.of(_in_reading_order(problems))
 
