@@ -7,12 +7,14 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from astana_talks import reading
 from astana_talks.models import TABLES
 from astana_talks.problems import Problem
 from astana_talks.reading import (
@@ -227,3 +229,57 @@ def test_starts_with_byte_reads_the_first_byte_of_each_cell(values: list[str], s
     assert starts_with_byte(cells, FORMULA_STARTS).tolist() == expected
     twice = pa.chunked_array([cells, pa.array([], pa.string()), cells], pa.string())
     assert starts_with_byte(twice, FORMULA_STARTS).tolist() == expected * 2
+
+
+# pieces of CSV text: plain and quoted cells, line breaks inside quotes, doubled quotes,
+# a stray quote that opens a value never closed, ragged rows, blank lines, CRLF
+_CSV_PIECES = ["a", ",", "\n", '"', '""', '"x\ny"', "\r\n", ",,", "é", "b,c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CSV_PIECES), max_size=60), st.booleans())
+def test_a_file_parsed_in_two_halves_reads_as_parsed_whole(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[str], quoted: bool
+) -> None:
+    """Where the halves are parsed at once, records, ragged rows and their numbers are
+    those of one parse of the whole file; where the split falls inside a quoted value,
+    the file is parsed whole."""
+    model = TABLES["places"]
+    header = model.columns()
+    text = ",".join(header) + "\n" + "".join(pieces) + "\nz,z,z\n"
+    path = tmp_path_factory.mktemp("halves") / "places.csv"
+    path.write_bytes(text.encode())
+    try:
+        whole, whole_skipped = reading._parse_whole(text.encode(), header, model, quoted)
+    except pa.ArrowInvalid:
+        return
+    with path.open("rb") as handle, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "SPLIT_BYTES", 1)
+        assert reading._halves(handle) is not None
+        parsed, skipped = reading._parse(handle, header, model, quoted)
+    assert parsed.to_pylist() == whole.to_pylist()
+    assert skipped == whole_skipped
+
+
+def test_a_split_inside_a_quoted_value_falls_back_to_one_parse(tmp_path: Path) -> None:
+    """The middle of this file is inside a quoted value that spans lines, after a
+    ragged row: the halves are not used, and the file reads as one parse reads it."""
+    model = TABLES["places"]
+    header = model.columns()
+    middle = "\n".join(f"line {n}" for n in range(200))
+    text = ",".join(header) + "\nragged\n" + f'a,"{middle}",b,c\nd,e,f\n'
+    path = tmp_path / "places.csv"
+    path.write_bytes(text.encode())
+    whole = reading._parse_whole(text.encode(), header, model, True)
+    with path.open("rb") as handle:
+        halves = reading._halves(handle)
+        assert halves is None or reading._parse_halves(*halves, header, model, True) is None
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(reading, "SPLIT_BYTES", 1)
+            halves = reading._halves(handle)
+            assert halves is not None
+            assert reading._parse_halves(*halves, header, model, True) is None
+            parsed, skipped = reading._parse(handle, header, model, True)
+    assert parsed.to_pylist() == whole[0].to_pylist()
+    assert skipped == whole[1]
+    assert skipped[0][0] == 2

@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeAlias, cast
 
@@ -579,8 +581,108 @@ def _cells(chunks: list[pa.Array[Any]]) -> Cells:
     return Cells(dictionary_values(_dictionary(unified.chunks[0])), codes)
 
 
+#: A file at least this large is parsed in two halves, one on each core.
+SPLIT_BYTES = 1 << 23
+
+#: Ends the first half: a record of its own when the half ends between two records (it
+#: has a NUL byte, which a file that reaches the parser has not).
+_SENTINEL = "\x00astana-talks: the end of the first half"
+
+
 def _parse(
     source: bytes | BinaryIO, header: tuple[str, ...], model: type[Record], quoted: bool
+) -> tuple[pa.Table, list[tuple[Any, int, str]]]:
+    """All records (the header first) as columns, and (record number, cells, text) of
+    the ragged ones: :func:`_parse_whole` of the file, or of its two halves at once when
+    it is large (the same result in half the time on two cores)."""
+    halves = _halves(source)
+    if halves is not None:
+        parsed = _parse_halves(*halves, header, model, quoted)
+        if parsed is not None:
+            return parsed
+    return _parse_whole(
+        source if isinstance(source, bytes) else _rewound(source), header, model, quoted
+    )
+
+
+def _halves(source: bytes | BinaryIO) -> tuple[int, int, int, int] | None:
+    """(file descriptor, end of the header line, start of the second half, size) of a
+    large file, the second half starting after a line break near the middle; None for
+    bytes, small files, or where files cannot be read at an offset."""
+    if isinstance(source, bytes) or not hasattr(os, "pread"):
+        return None
+    try:
+        fd = source.fileno()
+        size = os.fstat(fd).st_size
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return None
+    if size < SPLIT_BYTES:
+        return None
+    header_end = os.pread(fd, HEADER_BYTES, 0).find(b"\n")
+    middle = size // 2
+    newline = os.pread(fd, HEADER_BYTES, middle).find(b"\n")
+    if header_end < 0 or newline < 0 or middle + newline + 1 >= size:
+        return None
+    return fd, header_end + 1, middle + newline + 1, size
+
+
+def _parse_halves(
+    fd: int,
+    header_end: int,
+    split: int,
+    size: int,
+    header: tuple[str, ...],
+    model: type[Record],
+    quoted: bool,
+) -> tuple[pa.Table, list[tuple[Any, int, str]]] | None:
+    """Both halves parsed at once: the first, ended by a sentinel record; the second,
+    after a copy of the header line (which sets the number of columns, as the header
+    does in the whole file). Parsing is a state machine: if the sentinel comes out as a
+    record of its own, the first half ended between two records, where the whole file's
+    parse is at that point too, and the second half parses as it would there. If not
+    (the split fell inside a quoted value), None: the file is parsed whole."""
+    first = _Range(fd, 0, split, tail=(_SENTINEL + "\n").encode())
+    second = _Range(fd, split, size, head=os.pread(fd, header_end, 0))
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(_parse_whole, second, header, model, quoted)
+            parsed, skipped = _parse_whole(first, header, model, quoted)
+            rest, skipped_rest = later.result()
+    except (pa.ArrowInvalid, pa.ArrowKeyError, OSError):
+        return None  # the whole file's parse says what is wrong
+    if not skipped or skipped[-1][2] != _SENTINEL or not rest.num_rows:
+        return None
+    skipped.pop()
+    before = parsed.num_rows + len(skipped)  # records of the first half, the header first
+    skipped += [(before + number - 1, cells, text) for number, cells, text in skipped_rest]
+    return pa.concat_tables([parsed, rest.slice(1)]), skipped
+
+
+class _Range:
+    """Bytes ``start`` to ``end`` of an open file, after ``head`` and before ``tail``,
+    read at their offset (each reader keeps its own place: two threads can read one
+    file at once). Arrow reads it as a Python file: ``read`` only."""
+
+    closed = False
+
+    def __init__(self, fd: int, start: int, end: int, head: bytes = b"", tail: bytes = b""):
+        self._fd, self._at, self._end = fd, start, end
+        self._head, self._tail = head, tail
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = size if size >= 0 else len(self._head) + self._end - self._at + len(self._tail)
+        if self._head:
+            piece, self._head = self._head[:wanted], self._head[wanted:]
+        elif self._at < self._end:
+            piece = os.pread(self._fd, min(wanted, self._end - self._at), self._at)
+            self._at = self._at + len(piece) if piece else self._end  # a file cut short
+        else:
+            piece, self._tail = self._tail[:wanted], self._tail[wanted:]
+        return piece
+
+
+def _parse_whole(
+    source: bytes | BinaryIO | _Range, header: tuple[str, ...], model: type[Record], quoted: bool
 ) -> tuple[pa.Table, list[tuple[Any, int, str]]]:
     """All records (the header first) as columns, and (record number, cells, text) of
     the ragged ones. Columns whose values repeat are read dictionary-encoded.
@@ -600,7 +702,7 @@ def _parse(
     repeats = {c.name for c in _columns(model) if _repeats(c)}
     parsed = pacsv.read_csv(
         # the stubs lag: read_csv() takes any readable Arrow or Python file
-        pa.BufferReader(source) if isinstance(source, bytes) else _rewound(source),  # type: ignore[arg-type]
+        pa.BufferReader(source) if isinstance(source, bytes) else source,  # type: ignore[arg-type]
         read_options=pacsv.ReadOptions(
             autogenerate_column_names=True, use_threads=False, block_size=1 << 22
         ),
