@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -26,6 +27,7 @@ from astana_talks.reading import (
     _Utf8,
     read_csv,
     starts_with_byte,
+    take,
 )
 from astana_talks.spreadsheet import FORMULA_STARTS
 
@@ -283,3 +285,14 @@ def test_a_split_inside_a_quoted_value_falls_back_to_one_parse(tmp_path: Path) -
     assert parsed.to_pylist() == whole[0].to_pylist()
     assert skipped == whole[1]
     assert skipped[0][0] == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=3), max_size=5), max_size=5), st.data())
+def test_take_from_chunks_gives_the_cells_asked_for(
+    chunks: list[list[str]], data: st.DataObject
+) -> None:
+    flat = [cell for chunk in chunks for cell in chunk]
+    column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
+    positions = data.draw(st.lists(st.integers(0, len(flat) - 1), max_size=10)) if flat else []
+    assert take(column, np.array(positions, np.int64)).to_pylist() == [flat[p] for p in positions]

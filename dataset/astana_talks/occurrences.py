@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .reading import indices, plain_values
+from .reading import take
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -96,7 +96,7 @@ def fingerprints(cells: Cells) -> NDArray[np.uint64]:
     if cells.codes is None:
         return text_fingerprints(cells.values)
     if 2 * len(cells.codes) < len(cells.values):  # a few rows of a long column
-        return text_fingerprints(cells.values.take(indices(cells.codes)))
+        return text_fingerprints(take(cells.values, cells.codes))
     return text_fingerprints(cells.values)[cells.codes]
 
 
@@ -159,7 +159,6 @@ def _codes(cells: Cells, rows: NDArray[np.intp]) -> NDArray[np.intp]:
     if cells.codes is not None and cells.distinct:
         return np.asarray(cells.codes[rows], np.intp)
     positions = rows if cells.codes is None else cells.codes[rows]
-    # one array (one dictionary for all, not one per chunk)
-    taken = plain_values(cells.values.take(indices(positions)))
+    taken = take(cells.values, positions)  # one array: one dictionary for all
     encoded = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(taken))
     return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.intp)

@@ -156,6 +156,31 @@ def plain_values(values: Text) -> pa.StringArray:
     return values
 
 
+def take(values: Text, positions: NDArray[np.integer[Any]]) -> pa.StringArray:
+    """The cells at ``positions``, as one array. A column read in chunks is taken from
+    chunk by chunk: Arrow would join the chunks first, a copy of the whole column."""
+    if not isinstance(values, pa.ChunkedArray):
+        return values.take(indices(positions))
+    starts = np.cumsum([0] + [len(chunk) for chunk in values.chunks])
+    chunk_of = np.searchsorted(starts, positions, side="right") - 1
+    order = np.argsort(chunk_of, kind="stable")
+    parts = [
+        _chunk(values, int(c)).take(indices(positions[order][chunk_of[order] == c] - starts[c]))
+        for c in np.unique(chunk_of)
+    ]
+    if not parts:
+        return pa.array([], pa.string())
+    joined = pa.concat_arrays(parts)
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return joined.take(indices(back))
+
+
+def _chunk(values: pa.ChunkedArray[pa.StringScalar], index: int) -> pa.StringArray:
+    # the stubs type a chunk of a chunked array as a chunked array
+    return cast(pa.StringArray, values.chunk(index))
+
+
 def texts(values: Text) -> list[str]:
     """The cells as Python strings (a column read from CSV has no nulls)."""
     return cast("list[str]", values.to_pylist())
