@@ -9,6 +9,7 @@ import csv
 import importlib.abc
 import io
 import json
+import os
 import sys
 import traceback
 from collections.abc import Iterable
@@ -578,6 +579,7 @@ def validate(
             write_atomically(output, report.to_json() + "\n")
         except OSError as error:
             _fail(f"cannot write the report to {output}: {error.strerror or error}", 2)
+    _ending.quickly = True
     sys.exit(_status(report, strict))
 
 
@@ -791,12 +793,29 @@ def site_command(out: Path, package: Path | None) -> None:
     click.echo(f"wrote {written}/; open {written / 'index.html'}")
 
 
+class _Ending:
+    """Whether the process may end without tearing the interpreter down."""
+
+    quickly = False
+
+
+_ending = _Ending()
+
+
 def main() -> None:
-    """Entry point: run the CLI, turning unexpected errors into exit 2 without a traceback."""
+    """Entry point: run the CLI, turning unexpected errors into exit 2 without a traceback.
+
+    ``validate`` ends the process as soon as its report is out: freeing a million rows'
+    columns and problems one object at a time, only to exit, took 0.05-0.1 s."""
     debug = "--debug" in sys.argv[1:]
     try:
         cli.main(prog_name="astana-talks", standalone_mode=True)
-    except SystemExit:
+    except SystemExit as done:
+        if _ending.quickly:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            code = done.code
+            os._exit(code if isinstance(code, int) else 0 if code is None else 1)
         raise
     except Exception as error:  # the last line of defence: never a traceback by default
         if debug:

@@ -49,17 +49,17 @@ def check(given: Contribution) -> Report:
     problems = list(given.problems)
     failed: dict[str, Any] = {}
     # repeated keys, rows and names are found (by hashing every cell) on a second core
-    # while this one checks the cells, folds the names and checks the references
+    # while this one folds the names, checks the cells and checks the references
     # (pyarrow and numpy release the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
         duplicates = [pool.submit(check_duplicates, t) for t in given.tables.values()]
+        folded = folded_names(given)
+        first = pool.submit(folded.first_claims) if folded is not None else None
         for table, t in given.tables.items():
             problems += t.problems
             cell_problems, failed[table] = check_cells(t, given.limits)
             problems += cell_problems
             problems += check_rows(t, failed[table])
-        folded = folded_names(given)
-        first = pool.submit(folded.first_claims) if folded is not None else None
         problems += check_references(given, failed)
         texts, text_problems = source_texts(given)
         problems += text_problems
