@@ -7,7 +7,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from astana_talks.occurrences import first_occurrences, text_fingerprints
+from astana_talks.occurrences import Patched, first_occurrences, text_fingerprints
 from astana_talks.reading import Cells
 
 # texts that share their first, middle or last eight bytes, around the lengths where the
@@ -78,3 +78,26 @@ def test_a_million_distinct_texts_have_no_repeat() -> None:
     values = pa.array([f"generated name {n}" for n in range(1_000_000)])
     first = first_occurrences([Cells(values)])
     assert (first == np.arange(len(values))).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=30), st.data())
+def test_patched_values_are_compared_as_patched(values: list[str], data: st.DataObject) -> None:
+    """A column with some values read otherwise (folded names, look-alike keys), held
+    as a plain column or as distinct values and codes, compares as the patched values."""
+    size = len(values)
+    positions = sorted(data.draw(st.sets(st.integers(0, size - 1), max_size=size)))
+    patch = [data.draw(TEXT) for _ in positions]
+    seen = list(values)
+    for position, value in zip(positions, patch, strict=True):
+        seen[position] = value
+    picks = data.draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=40))
+    distinct = len(set(values)) == size  # codes into distinct values, as the reader keeps
+    for cells, rows in (
+        (Cells(pa.array(values, pa.string())), list(range(size))),
+        (Cells(pa.array(values, pa.string()), np.array(picks, np.int32), distinct=False), picks),
+        (Cells(pa.array(values, pa.string()), np.array(picks, np.int32), distinct), picks),
+    ):
+        patched = Patched(cells, np.array(positions, np.intp), pa.array(patch, pa.string()))
+        expected = reference([(seen[r],) for r in rows])
+        assert first_occurrences([patched]).tolist() == expected

@@ -24,9 +24,9 @@ from .cells import INTEGER, Suggester, suggest
 from .inputs import Contribution, canonical
 from .models import QUOTE_WORDS, TABLES, Evidenced
 from .names import normalize_name
-from .occurrences import first_occurrences
+from .occurrences import Patched, first_occurrences
 from .problems import Problem
-from .reading import Cells, CsvTable, as_mask, indices, plain_values, texts
+from .reading import Cells, CsvTable, as_mask, take, texts
 from .table_checks import joined
 from .vocabularies import Role
 
@@ -545,20 +545,24 @@ def check_rounds(
 _FOLDED = "^[0-9a-z]+( [0-9a-z]+)*$"
 
 
-def _normalized(cells: Text) -> pa.StringArray:
-    """:func:`names.normalize_name` of every cell: column-wise for plain ASCII without
-    dots (where it is exactly lowercase, drop apostrophes, punctuation to spaces, drop a
-    leading "the"), by the Python function for the other distinct values. Cells already
-    folded once lowercased (most names) skip the replacements."""
-    cells = plain_values(cells)
-    lower = pc.utf8_lower(cells)
-    done = as_mask(pc.match_substring_regex(lower, _FOLDED)) & ~as_mask(
-        pc.starts_with(lower, "the ")
+def _chunks(values: Text) -> list[pa.StringArray]:
+    """The arrays a column is held in."""
+    if isinstance(values, pa.ChunkedArray):
+        return [cast(pa.StringArray, chunk) for chunk in values.chunks]
+    return [values]
+
+
+def _folding(cells: Text) -> tuple[NDArray[np.intp], pa.StringArray]:
+    """The positions of the cells :func:`names.normalize_name` changes, and what it
+    makes of them. Cells already folded (lowercase ASCII words: most names once
+    folded) are left as they are, and not copied; plain ASCII without dots is folded
+    column-wise (lowercase, drop apostrophes, punctuation to spaces, drop a leading
+    "the"), the other distinct values by the Python function."""
+    done = as_mask(pc.match_substring_regex(cells, _FOLDED)) & ~as_mask(
+        pc.starts_with(cells, "the ")
     )
-    if done.all():
-        return lower
     rest = np.flatnonzero(~done)
-    sub = cells.take(indices(rest))
+    sub = take(cells, rest)
     plain = pc.and_(pc.string_is_ascii(sub), pc.invert(pc.match_substring(sub, ".")))
     fast = pc.replace_substring_regex(pc.utf8_lower(sub), "['`]", "")
     fast = pc.utf8_trim(pc.replace_substring_regex(fast, "[^0-9a-z]+", " "), " ")
@@ -568,8 +572,16 @@ def _normalized(cells: Text) -> pa.StringArray:
         folded = pa.array([normalize_name(v) for v in texts(others)], pa.string())
         slow = pc.take(folded, pc.index_in(sub, value_set=others))
         fast = pc.if_else(plain, fast, slow)
+    return rest, fast
+
+
+def _normalized(cells: pa.StringArray) -> pa.StringArray:
+    """:func:`names.normalize_name` of every cell."""
+    rest, folded = _folding(cells)
+    mask = np.zeros(len(cells), dtype=bool)
+    mask[rest] = True
     # the stubs leave replace_with_mask() untyped
-    return cast(pa.StringArray, pc.replace_with_mask(lower, pa.array(~done), fast))
+    return cast(pa.StringArray, pc.replace_with_mask(cells, pa.array(mask), folded))
 
 
 @dataclass(frozen=True)
@@ -579,7 +591,7 @@ class FoldedNames:
     actor (an index into ``owners``) each claims it for."""
 
     names: CsvTable
-    keys: Cells
+    keys: Patched
     owner: NDArray[np.int64]
     owners: list[str]
     offset: int
@@ -610,10 +622,15 @@ def folded_names(given: Contribution) -> FoldedNames | None:
     head = _normalized(pa.array(claimed, pa.string()))
     given_names = names.cells["name"]
     rows = given_names.codes if given_names.codes is not None else np.arange(len(given_names))
-    keys = Cells(
-        pa.chunked_array([head, _normalized(given_names.values)], pa.string()),
-        np.concatenate([np.arange(len(head)), rows + len(head)]).astype(np.int32),
-        distinct=False,
+    changed, folded = _folding(given_names.values)  # most names are not copied
+    keys = Patched(
+        Cells(
+            pa.chunked_array([head, *_chunks(given_names.values)], pa.string()),
+            np.concatenate([np.arange(len(head)), rows + len(head)]).astype(np.int32),
+            distinct=False,
+        ),
+        changed + len(head),
+        folded,
     )
     assert owners.codes is not None
     owner = np.concatenate([np.array(claimants, np.int64), owners.codes.astype(np.int64)])

@@ -18,18 +18,19 @@ integers, not put whole into a hash table of strings (three times the time, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .reading import take
+from .reading import Cells, indices, take
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from .reading import Cells, Text
+    from .reading import Text
 
 # odd 64-bit constants (from xxHash and MurmurHash3's finaliser)
 _K1 = np.uint64(0x9E3779B185EBCA87)
@@ -39,7 +40,25 @@ _K4 = np.uint64(0xFF51AFD7ED558CCD)
 _K5 = np.uint64(0xC4CEB9FE1A85EC53)
 
 
-def first_occurrences(columns: Sequence[Cells]) -> NDArray[np.int64]:
+@dataclass(frozen=True)
+class Patched:
+    """Cells of which a few values read otherwise: the values at ``positions`` (of
+    ``cells.values``, ascending) are ``values`` instead. A column folded or normalised,
+    where most values do not change, without a copy of the column."""
+
+    cells: Cells
+    positions: NDArray[np.intp]
+    values: pa.StringArray
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+
+#: A column to compare: as read, or patched.
+Column: TypeAlias = Cells | Patched
+
+
+def first_occurrences(columns: Sequence[Column]) -> NDArray[np.int64]:
     """For every row, the first row whose cells in ``columns`` are the same (the row
     itself when no row before it is)."""
     size = len(columns[0])
@@ -64,7 +83,7 @@ def first_occurrences(columns: Sequence[Cells]) -> NDArray[np.int64]:
     return first
 
 
-def _may_repeat(columns: Sequence[Cells]) -> NDArray[np.intp]:
+def _may_repeat(columns: Sequence[Column]) -> NDArray[np.intp]:
     """The rows whose fingerprint another row shares (every row that repeats another,
     and the rare row that only shares a hash)."""
     combined = np.zeros(len(columns[0]), dtype=np.uint64)
@@ -89,8 +108,14 @@ def _may_repeat(columns: Sequence[Cells]) -> NDArray[np.intp]:
     return kept
 
 
-def fingerprints(cells: Cells) -> NDArray[np.uint64]:
+def fingerprints(column: Column) -> NDArray[np.uint64]:
     """Every row's fingerprint: equal cells, equal fingerprints."""
+    if isinstance(column, Patched):
+        hashed = text_fingerprints(column.cells.values)
+        hashed[column.positions] = text_fingerprints(column.values)
+        codes = column.cells.codes
+        return hashed if codes is None else hashed[codes]
+    cells = column
     if cells.codes is not None and cells.distinct:
         return cells.codes.astype(np.uint64)
     if cells.codes is None:
@@ -154,11 +179,23 @@ def _finish(hashed: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return hashed
 
 
-def _codes(cells: Cells, rows: NDArray[np.intp]) -> NDArray[np.intp]:
+def _codes(column: Column, rows: NDArray[np.intp]) -> NDArray[np.intp]:
     """Exact codes of the cells of ``rows``: equal codes for equal cells."""
-    if cells.codes is not None and cells.distinct:
+    cells = column.cells if isinstance(column, Patched) else column
+    if cells.codes is not None and cells.distinct and not isinstance(column, Patched):
         return np.asarray(cells.codes[rows], np.intp)
     positions = rows if cells.codes is None else cells.codes[rows]
     taken = take(cells.values, positions)  # one array: one dictionary for all
+    if isinstance(column, Patched) and column.positions.size:
+        at = np.minimum(np.searchsorted(column.positions, positions), column.positions.size - 1)
+        patched = column.positions[at] == positions
+        if patched.any():
+            # the stubs leave replace_with_mask() untyped
+            taken = cast(
+                pa.StringArray,
+                pc.replace_with_mask(
+                    taken, pa.array(patched), column.values.take(indices(at[patched]))
+                ),
+            )
     encoded = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(taken))
     return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.intp)

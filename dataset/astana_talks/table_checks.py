@@ -9,7 +9,7 @@ and a differential test holds them to what the Pydantic models accept.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -19,10 +19,17 @@ from numpy.typing import NDArray
 from .cells import INTEGER_PATTERN, Suggester
 from .dates import PARTIAL_DATE_SHAPE
 from .models import PATTERN_NAMES, TEXT, anchored
-from .occurrences import first_occurrences
+from .occurrences import Patched, first_occurrences
 from .package import DEFAULT_LIMITS, Limits
 from .problems import Problem
-from .reading import Cells, CsvTable, as_mask, indices, plain_values, starts_with_byte, texts
+from .reading import (
+    Cells,
+    CsvTable,
+    as_mask,
+    starts_with_byte,
+    take,
+    texts,
+)
 from .rules import Explained, InOrder, OneOf, Together
 from .schemas import Column, columns
 from .spreadsheet import FORMULA_STARTS
@@ -192,7 +199,7 @@ def _full_match(cells: Text, pattern: str, plain: Mask) -> Mask:
 
 
 def _take(cells: Text, positions: NDArray[np.intp]) -> pa.StringArray:
-    return plain_values(cells.take(indices(positions)))
+    return take(cells, positions)
 
 
 def _text_warnings(
@@ -415,10 +422,10 @@ def joined(t: CsvTable, names: tuple[str, ...]) -> pa.StringArray:
     return pc.binary_join_element_wise(*(t.column(n) for n in names), "/")  # type: ignore[call-overload, no-any-return]
 
 
-def _lookalike(cells: Cells) -> Cells | None:
+def _lookalike(cells: Cells) -> Patched | None:
     """The cells without invisible characters and in NFC, if that changes any of them
     (only cells that are not printable ASCII can change)."""
-    values = plain_values(cells.values)
+    values = cells.values
     others = np.flatnonzero(~as_mask(pc.ascii_is_printable(values)))
     if not others.size:
         return None
@@ -430,15 +437,7 @@ def _lookalike(cells: Cells) -> Cells | None:
     changed = ~as_mask(pc.equal(seen, sub))
     if not changed.any():
         return None
-    mask = np.zeros(len(values), dtype=bool)
-    mask[others[changed]] = True
-    # the stubs leave replace_with_mask() untyped
-    folded = cast(
-        pa.StringArray,
-        pc.replace_with_mask(values, pa.array(mask), seen.filter(pa.array(changed))),
-    )
-    # two distinct values may now be the same: the codes no longer name distinct values
-    return Cells(folded, cells.codes, distinct=False)
+    return Patched(cells, others[changed], seen.filter(pa.array(changed)))
 
 
 def check_duplicates(t: CsvTable) -> list[Problem]:
