@@ -201,3 +201,35 @@ def test_json_of_problems_that_differ_by_their_row_only() -> None:
     assert parsed["problems"] == [p.to_dict() for p in problems]
     assert [p["row"] for p in parsed["problems"]] == [2, 4, 3, 5, None]
     assert parsed["problems"][3]["value"] == odd
+
+
+def test_of_makes_the_problem_the_constructor_makes() -> None:
+    """``Problem.of`` builds the problem without running ``__init__``: it must be the
+    same problem, field by field and in field order, severity and visible value too."""
+    made = Problem.of(
+        "not-in-vocabulary",
+        allowed="name",
+        file="a.csv",
+        table="actor_names",
+        row=2,
+        field="usage",
+        column=3,
+        value="Iran\u200b",
+        hint="h",
+    )
+    built = Problem(
+        "not-in-vocabulary",
+        made.message,
+        None,
+        "a.csv",
+        "actor_names",
+        2,
+        "usage",
+        3,
+        "Iran\u200b",
+        "h",
+    )
+    assert made == built
+    assert list(vars(made).items()) == list(vars(built).items())
+    assert made.value == "Iran\\u200b"
+    assert made.severity == "error"

@@ -408,18 +408,26 @@ class Problem:
             )
         for name in wanted.location:
             params[name] = located[name]
-        return cls(
-            code,
-            wanted.template.format(**params),
-            severity,
-            file,
-            table,
-            row,
-            field,
-            column,
-            value,
-            hint,
+        # what __init__ and __post_init__ would do, with the code known to exist: a
+        # contribution with many bad cells makes a problem for each (a third faster)
+        problem = object.__new__(cls)
+        object.__setattr__(
+            problem,
+            "__dict__",
+            {
+                "code": code,
+                "message": wanted.template.format(**params),
+                "severity": severity if severity is not None else CODES[code].severity,
+                "file": file,
+                "table": table,
+                "row": row,
+                "field": field,
+                "column": column,
+                "value": visible(value) if value is not None else None,
+                "hint": hint,
+            },
         )
+        return problem
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as JSON-ready data."""
@@ -458,6 +466,9 @@ _JSON_PIECE = 1000
 _ROW_MARK = -7_318_846_519
 
 
+#: ``json.dumps(..., ensure_ascii=False)`` without making an encoder for every problem.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
 _ALL_BUT_ROW = operator.itemgetter(*(name for name in _PROBLEM_FIELDS if name != "row"))
 
 
@@ -472,7 +483,7 @@ def _problem_lines(problems: Iterable[Problem]) -> Iterator[str]:
         if parts is None:
             if len(encoded) > 10_000:  # all different: do not keep them all
                 encoded.clear()
-            text = json.dumps({**fields, "row": _ROW_MARK}, ensure_ascii=False)
+            text = _ENCODER.encode({**fields, "row": _ROW_MARK})
             # inside a JSON string a quote is escaped: the mark is found only as the row
             before, after = text.split(f'"row": {_ROW_MARK}', 1)
             encoded[key] = parts = (before + '"row": ', after)
