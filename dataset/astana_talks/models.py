@@ -91,7 +91,7 @@ _ROW_RULES: dict[type[Record], tuple[RowRule, ...]] = {}
 class Record(BaseModel):
     """A row of one of the dataset's tables."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
 
     table: ClassVar[str]
     table_title: ClassVar[str]
