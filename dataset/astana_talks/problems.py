@@ -16,7 +16,7 @@ import operator
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, NamedTuple
 
@@ -472,23 +472,37 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 _ALL_BUT_ROW = operator.itemgetter(*(name for name in _PROBLEM_FIELDS if name != "row"))
 
 
-def _problem_lines(problems: Iterable[Problem]) -> Iterator[str]:
+def _problem_lines(
+    problems: Sequence[Problem], encoded: dict[tuple[object, ...], tuple[str, str]]
+) -> list[str]:
     """Each problem as one line of JSON. Problems that differ only by their row (a
-    million equal bad cells) are encoded once: the rest is their row, put in place."""
-    encoded: dict[tuple[object, ...], tuple[str, str]] = {}
-    for problem in problems:
-        fields = vars(problem)  # a problem's attributes are its fields, in order
-        key = _ALL_BUT_ROW(fields)
-        parts = encoded.get(key)
-        if parts is None:
-            if len(encoded) > 10_000:  # all different: do not keep them all
-                encoded.clear()
-            text = _ENCODER.encode({**fields, "row": _ROW_MARK})
+    million equal bad cells) are encoded once, into ``encoded``: the rest is their row,
+    put in place. The others are encoded together, in one call of the C encoder."""
+    if len(encoded) > 10_000:  # most are different: do not keep them all
+        encoded.clear()
+    values = [vars(problem) for problem in problems]  # a problem's fields, in order
+    keys = [_ALL_BUT_ROW(attributes) for attributes in values]
+    new: dict[tuple[object, ...], dict[str, Any]] = {}
+    for key, attributes in zip(keys, values, strict=True):
+        if key not in encoded:
+            new.setdefault(key, attributes)
+    if new:
+        text = _ENCODER.encode([{**attributes, "row": _ROW_MARK} for attributes in new.values()])
+        # every problem starts with '{"code": '; inside a JSON string a quote is always
+        # escaped, so '}, {"code": ' only ever separates two problems
+        items = text[1:-1].split('}, {"code": ')
+        last = len(items) - 1
+        for index, (key, item) in enumerate(zip(new, items, strict=True)):
+            item = ('{"code": ' if index else "") + item + ("}" if index < last else "")
             # inside a JSON string a quote is escaped: the mark is found only as the row
-            before, after = text.split(f'"row": {_ROW_MARK}', 1)
-            encoded[key] = parts = (before + '"row": ', after)
-        row = fields["row"]
-        yield parts[0] + ("null" if row is None else str(row)) + parts[1]
+            before, after = item.split(f'"row": {_ROW_MARK}', 1)
+            encoded[key] = (before + '"row": ', after)
+    lines = []
+    for key, attributes in zip(keys, values, strict=True):
+        before, after = encoded[key]
+        row = attributes["row"]
+        lines.append(before + ("null" if row is None else str(row)) + after)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -564,12 +578,10 @@ class Report:
             yield ',\n  "problems": []\n}'
             return
         yield ',\n  "problems": [\n    '
-        lines = _problem_lines(shown)
+        encoded: dict[tuple[object, ...], tuple[str, str]] = {}
         for start in range(0, len(shown), _JSON_PIECE):
-            end = min(start + _JSON_PIECE, len(shown))
-            yield ("" if start == 0 else ",\n    ") + ",\n    ".join(
-                next(lines) for _ in range(start, end)
-            )
+            lines = _problem_lines(shown[start : start + _JSON_PIECE], encoded)
+            yield ("" if start == 0 else ",\n    ") + ",\n    ".join(lines)
         yield "\n  ]\n}"
 
     def __str__(self) -> str:
