@@ -545,6 +545,42 @@ def check_rounds(
 _FOLDED = "^[0-9a-z]+( [0-9a-z]+)*$"
 
 
+_FOLDED_BYTES = np.zeros(256, dtype=bool)
+_FOLDED_BYTES[np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz ", np.uint8)] = True
+_SPACE = ord(" ")
+
+
+def already_folded(cells: Text) -> NDArray[np.bool_]:
+    """Which cells :data:`_FOLDED` matches (lowercase ASCII words of letters and digits,
+    one space between two), read from the Arrow buffers a slice at a time (two thirds
+    of the regular expression's time)."""
+    found = [np.zeros(0, dtype=bool)]
+    for chunk in _chunks(cells):
+        for start in range(0, len(chunk), 1 << 16):
+            piece = chunk.slice(start, 1 << 16)
+            _, offsets_buffer, data_buffer = piece.buffers()
+            assert offsets_buffer is not None
+            offsets = np.frombuffer(
+                memoryview(offsets_buffer), np.int32, len(piece) + 1, piece.offset * 4
+            ).astype(np.int64)
+            starts, ends = offsets[:-1], offsets[1:]
+            ok = ends > starts
+            if data_buffer is None or not ok.any():
+                found.append(ok)
+                continue
+            data = np.frombuffer(memoryview(data_buffer), np.uint8)[offsets[0] : offsets[-1]]
+            starts, ends = starts - offsets[0], ends - offsets[0]
+            space = data == _SPACE
+            # a byte not allowed, or the first of two spaces, spoils its cell
+            spoilt = np.flatnonzero(~_FOLDED_BYTES[data])
+            spoilt = np.concatenate([spoilt, np.flatnonzero(space[1:] & space[:-1])])
+            ok[np.searchsorted(starts, spoilt, side="right") - 1] = False
+            filled = np.flatnonzero(ok)
+            ok[filled] = ~space[starts[filled]] & ~space[ends[filled] - 1]
+            found.append(ok)
+    return np.concatenate(found)
+
+
 def _chunks(values: Text) -> list[pa.StringArray]:
     """The arrays a column is held in."""
     if isinstance(values, pa.ChunkedArray):
@@ -558,9 +594,7 @@ def _folding(cells: Text) -> tuple[NDArray[np.intp], pa.StringArray]:
     folded) are left as they are, and not copied; plain ASCII without dots is folded
     column-wise (lowercase, drop apostrophes, punctuation to spaces, drop a leading
     "the"), the other distinct values by the Python function."""
-    done = as_mask(pc.match_substring_regex(cells, _FOLDED)) & ~as_mask(
-        pc.starts_with(cells, "the ")
-    )
+    done = already_folded(cells) & ~as_mask(pc.starts_with(cells, "the "))
     rest = np.flatnonzero(~done)
     sub = take(cells, rest)
     plain = pc.and_(pc.string_is_ascii(sub), pc.invert(pc.match_substring(sub, ".")))
