@@ -101,3 +101,17 @@ def test_patched_values_are_compared_as_patched(values: list[str], data: st.Data
         patched = Patched(cells, np.array(positions, np.intp), pa.array(patch, pa.string()))
         expected = reference([(seen[r],) for r in rows])
         assert first_occurrences([patched]).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=40), st.data())
+def test_only_the_groups_involving_some_rows(values: list[str], data: st.DataObject) -> None:
+    """With ``involving``, a row whose group of same rows holds an involved row gets
+    the group's first row; any other row, itself."""
+    size = len(values)
+    involving = sorted(data.draw(st.sets(st.integers(0, size - 1), max_size=size)))
+    full = reference([(v,) for v in values])
+    involved_groups = {full[r] for r in involving}
+    expected = [full[r] if full[r] in involved_groups else r for r in range(size)]
+    found = first_occurrences([Cells(pa.array(values, pa.string()))], np.array(involving, np.intp))
+    assert found.tolist() == expected

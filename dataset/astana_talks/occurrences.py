@@ -58,14 +58,18 @@ class Patched:
 Column: TypeAlias = Cells | Patched
 
 
-def first_occurrences(columns: Sequence[Column]) -> NDArray[np.int64]:
+def first_occurrences(
+    columns: Sequence[Column], involving: NDArray[np.intp] | None = None
+) -> NDArray[np.int64]:
     """For every row, the first row whose cells in ``columns`` are the same (the row
-    itself when no row before it is)."""
+    itself when no row before it is). With ``involving``, only the groups of same rows
+    that hold one of those rows are looked for (each other row is given as its own
+    first): where only a few rows changed, the rows that now repeat another."""
     size = len(columns[0])
     first = np.arange(size, dtype=np.int64)
     if not size:
         return first
-    rows = _may_repeat(columns)
+    rows = _may_repeat(columns, involving)
     if not rows.size:
         return first
     keys = [_codes(cells, rows) for cells in columns]
@@ -83,16 +87,22 @@ def first_occurrences(columns: Sequence[Column]) -> NDArray[np.int64]:
     return first
 
 
-def _may_repeat(columns: Sequence[Column]) -> NDArray[np.intp]:
+def _may_repeat(
+    columns: Sequence[Column], involving: NDArray[np.intp] | None = None
+) -> NDArray[np.intp]:
     """The rows whose fingerprint another row shares (every row that repeats another,
-    and the rare row that only shares a hash)."""
+    and the rare row that only shares a hash); with ``involving``, the rows whose
+    fingerprint one of those rows has (no sort of every fingerprint)."""
     combined = np.zeros(len(columns[0]), dtype=np.uint64)
     for cells in columns:
         combined *= _K1
         combined += fingerprints(cells)
     combined = _finish(combined)
-    ordered = np.sort(combined)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if involving is not None:
+        repeated = combined[involving]
+    else:
+        ordered = np.sort(combined)
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     if not repeated.size:
         return np.zeros(0, dtype=np.intp)
     # a bitmap over the low bits of the repeated fingerprints finds the rows that may

@@ -482,8 +482,16 @@ def check_duplicates(t: CsvTable) -> list[Problem]:
     seen_cells = [_lookalike(c) for c in key_cells]
     if any(c is not None for c in seen_cells):
         # keys that differ only by invisible characters or Unicode normalisation look the same
+        changed = np.zeros(len(t), dtype=bool)  # the rows with a key that changed
+        for seen in seen_cells:
+            if seen is not None:
+                codes = seen.cells.codes
+                touched = np.zeros(len(seen.cells.values), dtype=bool)
+                touched[seen.positions] = True
+                changed |= touched if codes is None else touched[codes]
         look_first = first_occurrences(
-            [seen or cells for seen, cells in zip(seen_cells, key_cells, strict=True)]
+            [seen or cells for seen, cells in zip(seen_cells, key_cells, strict=True)],
+            involving=np.flatnonzero(changed),
         )
         lookalike = look_first != rows
         for index in np.flatnonzero(lookalike & ~repeated & ~same_row).tolist():
