@@ -26,7 +26,7 @@ from .models import QUOTE_WORDS, TABLES, Evidenced
 from .names import normalize_name
 from .occurrences import Patched, first_occurrences
 from .problems import Problem
-from .reading import Cells, CsvTable, as_mask, take, texts
+from .reading import Cells, CsvTable, as_mask, take, text_slices, texts
 from .table_checks import joined
 from .vocabularies import Role
 
@@ -555,29 +555,18 @@ def already_folded(cells: Text) -> NDArray[np.bool_]:
     one space between two), read from the Arrow buffers a slice at a time (two thirds
     of the regular expression's time)."""
     found = [np.zeros(0, dtype=bool)]
-    for chunk in _chunks(cells):
-        for start in range(0, len(chunk), 1 << 16):
-            piece = chunk.slice(start, 1 << 16)
-            _, offsets_buffer, data_buffer = piece.buffers()
-            assert offsets_buffer is not None
-            offsets = np.frombuffer(
-                memoryview(offsets_buffer), np.int32, len(piece) + 1, piece.offset * 4
-            ).astype(np.int64)
-            starts, ends = offsets[:-1], offsets[1:]
-            ok = ends > starts
-            if data_buffer is None or not ok.any():
-                found.append(ok)
-                continue
-            data = np.frombuffer(memoryview(data_buffer), np.uint8)[offsets[0] : offsets[-1]]
-            starts, ends = starts - offsets[0], ends - offsets[0]
-            space = data == _SPACE
-            # a byte not allowed, or the first of two spaces, spoils its cell
-            spoilt = np.flatnonzero(~_FOLDED_BYTES[data])
-            spoilt = np.concatenate([spoilt, np.flatnonzero(space[1:] & space[:-1])])
-            ok[np.searchsorted(starts, spoilt, side="right") - 1] = False
-            filled = np.flatnonzero(ok)
-            ok[filled] = ~space[starts[filled]] & ~space[ends[filled] - 1]
-            found.append(ok)
+    for offsets, data in text_slices(cells):
+        starts, ends = offsets[:-1], offsets[1:]
+        ok = ends > starts
+        space = data == _SPACE
+        # a byte not allowed, or the first of two spaces, spoils its cell
+        spoilt = np.concatenate(
+            [np.flatnonzero(~_FOLDED_BYTES[data]), np.flatnonzero(space[1:] & space[:-1])]
+        )
+        ok[np.searchsorted(starts, spoilt, side="right") - 1] = False
+        filled = np.flatnonzero(ok)
+        ok[filled] = ~space[starts[filled]] & ~space[ends[filled] - 1]
+        found.append(ok)
     return np.concatenate(found)
 
 

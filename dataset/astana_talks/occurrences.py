@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .reading import Cells, indices, take
+from .reading import Cells, indices, take, text_slices
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -140,31 +140,18 @@ def text_fingerprints(values: Text) -> NDArray[np.uint64]:
     middle and its end (texts of up to 16 bytes are hashed whole)."""
     hashed = np.empty(len(values), dtype=np.uint64)
     done = 0
-    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
-        for start in range(0, len(chunk), _SLICE):  # a slice at a time: small temporaries
-            piece = cast(pa.StringArray, chunk.slice(start, _SLICE))
-            hashed[done : done + len(piece)] = _hashed(piece)
-            done += len(piece)
+    for offsets, data in text_slices(values):  # a slice at a time: small temporaries
+        hashed[done : done + len(offsets) - 1] = _hashed(offsets, data)
+        done += len(offsets) - 1
     return hashed
 
 
-#: Texts hashed at a time.
-_SLICE = 1 << 16
-
-
-def _hashed(array: pa.StringArray) -> NDArray[np.uint64]:
-    _, offsets_buffer, data_buffer = array.buffers()
-    assert offsets_buffer is not None
-    offsets = np.frombuffer(
-        memoryview(offsets_buffer), np.int32, len(array) + 1, array.offset * 4
-    ).astype(np.int64)
-    first, last = int(offsets[0]), int(offsets[-1])
-    starts, lengths = offsets[:-1] - first, np.diff(offsets)
+def _hashed(offsets: NDArray[np.int64], data: NDArray[np.uint8]) -> NDArray[np.uint64]:
+    starts, lengths = offsets[:-1], np.diff(offsets)
     # the texts' bytes with eight zero bytes either side, so that every word read below
     # lies inside the buffer
-    padded = np.zeros(last - first + 16, np.uint8)
-    if data_buffer is not None:
-        padded[8:-8] = np.frombuffer(memoryview(data_buffer), np.uint8)[first:last]
+    padded = np.zeros(data.size + 16, np.uint8)
+    padded[8:-8] = data
     words: NDArray[np.uint64] = np.ndarray(
         (len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,)
     )

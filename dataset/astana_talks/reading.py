@@ -202,22 +202,37 @@ def indices(positions: NDArray[np.integer[Any]]) -> pa.Int32Array | pa.Int64Arra
     return cast("pa.Int32Array | pa.Int64Array", pa.array(positions))
 
 
+def text_slices(
+    values: Text, size: int = 1 << 16
+) -> Iterator[tuple[NDArray[np.int64], NDArray[np.uint8]]]:
+    """The texts of ``values``, ``size`` at a time, as the Arrow buffers hold them: the
+    offsets of each text's start and end (from 0), and their bytes (not copied)."""
+    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
+        for start in range(0, len(chunk), size):
+            piece = chunk.slice(start, size)
+            _, offsets_buffer, data_buffer = piece.buffers()
+            assert offsets_buffer is not None
+            offsets = np.frombuffer(
+                memoryview(offsets_buffer), np.int32, len(piece) + 1, piece.offset * 4
+            ).astype(np.int64)
+            first, last = int(offsets[0]), int(offsets[-1])
+            data = np.zeros(0, np.uint8)
+            if data_buffer is not None:
+                data = np.frombuffer(memoryview(data_buffer), np.uint8)[first:last]
+            yield offsets - first, data
+
+
 def starts_with_byte(values: Text, starts: bytes) -> Mask:
     """Which cells start with one of the bytes ``starts`` (ASCII), read straight from
     the Arrow buffers: five times as fast as a regular expression anchored at the start."""
     wanted = np.zeros(256, dtype=bool)
     wanted[np.frombuffer(starts, np.uint8)] = True
     found = [np.zeros(0, dtype=bool)]
-    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        size = len(chunk)
-        data = np.frombuffer(memoryview(data_buffer), np.uint8) if data_buffer else None
-        if offsets_buffer is None or data is None or not data.size:  # no text at all
-            found.append(np.zeros(size, dtype=bool))
-            continue
-        offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, size + 1, chunk.offset * 4)
-        first = data[np.minimum(offsets[:-1], data.size - 1)]  # an empty cell's is not used
-        found.append((offsets[1:] > offsets[:-1]) & wanted[first])
+    for offsets, data in text_slices(values):
+        filled = offsets[1:] > offsets[:-1]  # all False when there are no bytes
+        if data.size:
+            filled &= wanted[data[np.minimum(offsets[:-1], data.size - 1)]]
+        found.append(filled)
     return np.concatenate(found)
 
 
