@@ -312,9 +312,6 @@ class TemplateError(TypeError):
 UNUSABLE = frozenset({"unreadable-input", "unsafe-path", "invalid-descriptor", "unknown-table"})
 """Codes meaning the input could not be used at all (exit status 2)."""
 
-_VISIBLE_SPACE = " "
-
-
 def visible(text: str) -> str:
     """``text`` with invisible and control characters written as escapes.
 
@@ -324,8 +321,7 @@ def visible(text: str) -> str:
         return text
     out = []
     for char in text:
-        category = unicodedata.category(char)
-        if char == _VISIBLE_SPACE or (category[0] != "C" and category[0] != "Z"):
+        if char.isprintable():  # the same test, one character at a time
             out.append(char)
         elif char in "\t\n\r":
             out.append({"\t": "\\t", "\n": "\\n", "\r": "\\r"}[char])
