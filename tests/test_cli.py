@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -487,3 +488,24 @@ def test_disputes_as_json_nest_the_claims() -> None:
     claims = found["round-4-dates"]["claims"]
     assert {c["value"] for c in claims} == {"2017-05-03/2017-05-04", "2017-05-04/2017-05-05"}
     assert found["round-4-dates"]["value_used"] == "2017-05-03/2017-05-04"
+
+
+def test_only_a_validate_run_by_main_ends_the_process_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate`` ends its process as soon as the report is out (``os._exit``); any
+    other command, even after a validate in the same process, exits as usual."""
+    import astana_talks.cli as module
+
+    assert run("validate")[0] == 0
+    ended: list[int] = []
+    monkeypatch.setattr(os, "_exit", ended.append)
+    monkeypatch.setattr(sys, "argv", ["astana-talks", "--help"])
+    with pytest.raises(SystemExit):
+        module.main()
+    assert ended == []
+    monkeypatch.setattr(sys, "argv", ["astana-talks", "validate"])
+    with pytest.raises(SystemExit):
+        module.main()
+    assert ended == [0]
+    assert "valid" in capsys.readouterr().out

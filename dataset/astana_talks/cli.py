@@ -808,6 +808,7 @@ def main() -> None:
     ``validate`` ends the process as soon as its report is out: freeing a million rows'
     columns and problems one object at a time, only to exit, took 0.05-0.1 s."""
     debug = "--debug" in sys.argv[1:]
+    _ending.quickly = False  # set by this run's validate only, never by an earlier one
     try:
         cli.main(prog_name="astana-talks", standalone_mode=True)
     except SystemExit as done:
