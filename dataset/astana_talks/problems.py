@@ -312,6 +312,7 @@ class TemplateError(TypeError):
 UNUSABLE = frozenset({"unreadable-input", "unsafe-path", "invalid-descriptor", "unknown-table"})
 """Codes meaning the input could not be used at all (exit status 2)."""
 
+
 def visible(text: str) -> str:
     """``text`` with invisible and control characters written as escapes.
 
