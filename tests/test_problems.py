@@ -180,11 +180,9 @@ def test_json_is_written_in_pieces_that_make_one_document(count: int) -> None:
         assert text.count('\n    {"code": ') == shown
 
 
-def test_json_of_problems_that_differ_by_their_row_only() -> None:
-    """Problems copied to other rows are encoded once and given their rows; a value
-    that spells out the place-holder the encoder uses stays a value."""
-    odd = 'nickname "row": -7318846519'
-    first = Problem.of(
+def bad_usage(value: str, hint: str | None = None) -> Problem:
+    """A bad usage of a name, on row 2 of actor_names."""
+    return Problem.of(
         "not-in-vocabulary",
         allowed="name",
         file="a.csv",
@@ -192,8 +190,16 @@ def test_json_of_problems_that_differ_by_their_row_only() -> None:
         row=2,
         field="usage",
         column=3,
-        value=odd,
+        value=value,
+        hint=hint,
     )
+
+
+def test_json_of_problems_that_differ_by_their_row_only() -> None:
+    """Problems copied to other rows are encoded once and given their rows; a value
+    that spells out the place-holder the encoder uses stays a value."""
+    odd = 'nickname "row": -7318846519'
+    first = bad_usage(odd)
     other = Problem.of("blank-row", file="a.csv", table="actor_names", row=3)
     unplaced = Problem.of("empty-file", file="b.csv", table="actors")
     problems = (first, first.on_row(4), other, first.on_row(5), unplaced)
@@ -206,17 +212,7 @@ def test_json_of_problems_that_differ_by_their_row_only() -> None:
 def test_of_makes_the_problem_the_constructor_makes() -> None:
     """``Problem.of`` builds the problem without running ``__init__``: it must be the
     same problem, field by field and in field order, severity and visible value too."""
-    made = Problem.of(
-        "not-in-vocabulary",
-        allowed="name",
-        file="a.csv",
-        table="actor_names",
-        row=2,
-        field="usage",
-        column=3,
-        value="Iran\u200b",
-        hint="h",
-    )
+    made = bad_usage("Iran\u200b", hint="h")
     built = Problem(
         "not-in-vocabulary",
         made.message,
