@@ -1,7 +1,8 @@
 """First occurrences: for every row, the first row with the same values.
 
 Duplicate keys, duplicate rows and names claimed twice all ask this one question, and
-answer it exactly, without hashes that could collide. It is answered in two steps:
+answer it exactly: hashes only choose which rows to compare. It is answered in two
+steps:
 
 1. A cheap fingerprint of every row (the reader's codes for columns kept as distinct
    values, a 64-bit hash of a few machine words of each text cell otherwise) marks the
@@ -109,8 +110,8 @@ def _may_repeat(
     # hold one; a binary search among those rows alone keeps the ones that do
     low = np.uint64((1 << min(24, max(16, int(repeated.size).bit_length() + 4))) - 1)
     bitmap = np.zeros(int(low) + 1, dtype=bool)
-    bitmap[(repeated & low).view(np.intp)] = True
-    rows: NDArray[np.intp] = np.flatnonzero(bitmap[(combined & low).view(np.intp)])
+    bitmap[(repeated & low).astype(np.intp)] = True
+    rows: NDArray[np.intp] = np.flatnonzero(bitmap[(combined & low).astype(np.intp)])
     shared = np.unique(repeated)
     found = combined[rows]
     at = np.minimum(np.searchsorted(shared, found), shared.size - 1)
