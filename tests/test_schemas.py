@@ -14,7 +14,14 @@ import pytest
 import astana_talks
 from astana_talks.generate import drifted, expected_files
 from astana_talks.models import MODELS, Record
-from astana_talks.schemas import DATA_PACKAGE_PROFILE, columns
+from astana_talks.schemas import (
+    DATA_PACKAGE_PROFILE,
+    PARTIAL_DATE_FORMAT,
+    Column,
+    _unanchor,
+    columns,
+)
+from astana_talks.vocabularies import Vocabulary
 
 from .helpers import ROOT
 
@@ -122,12 +129,55 @@ def test_expected_files_cover_every_schema_and_the_codebook() -> None:
     assert {"datapackage.json", "docs/codebook.md", "README.md"} <= names
 
 
+def _columns_by_json_schema(model: type[Record]) -> tuple[Column, ...]:
+    """The columns as the model's JSON Schema, Pydantic's own account of the fields,
+    gives them (how ``schemas.columns`` read them until it read the fields)."""
+    schema = model.model_json_schema()
+    vocabularies: dict[str, type[Vocabulary]] = {}
+    for info in model.model_fields.values():
+        for candidate in getattr(info.annotation, "__args__", (info.annotation,)):
+            if isinstance(candidate, type) and issubclass(candidate, Vocabulary):
+                vocabularies[candidate.__name__] = candidate
+    required = set(schema.get("required", ()))
+    found = []
+    for name in model.columns():
+        prop = schema["properties"][name]
+        nullable, body = False, prop
+        if "anyOf" in prop:
+            options = [option for option in prop["anyOf"] if option.get("type") != "null"]
+            nullable = len(options) < len(prop["anyOf"])
+            (body,) = options
+        vocabulary = None
+        if "$ref" in body:
+            vocabulary = vocabularies[body["$ref"].rsplit("/", 1)[-1]]
+            body = schema["$defs"][body["$ref"].rsplit("/", 1)[-1]]
+        found.append(
+            Column(
+                name=name,
+                datatype=body["type"],
+                required=name in required or not nullable,
+                description=prop.get("description", ""),
+                pattern=_unanchor(body["pattern"]) if "pattern" in body else None,
+                minimum=body.get("minimum"),
+                maximum=body.get("maximum"),
+                max_length=body.get("maxLength"),
+                vocabulary=vocabulary,
+                partial_date=body.get("format") == PARTIAL_DATE_FORMAT,
+                references=model.foreign_keys.get(name),
+            )
+        )
+    return tuple(found)
+
+
+def test_columns_read_from_the_fields_are_those_of_the_json_schema() -> None:
+    """``schemas.columns`` reads the models' fields (fast: no validators built, no
+    JSON Schema generated); Pydantic's JSON Schema of each model must say the same."""
+    for model in MODELS:
+        assert columns(model) == _columns_by_json_schema(model), model.table
+
+
 def test_parse_row_reads_the_columns_as_the_schemas_do() -> None:
-    """``cells.cell_kinds`` (read from the models' fields, for a fast ``load()``) gives
-    every column the type and requiredness ``schemas.columns`` gives it."""
     from astana_talks.cells import cell_kinds
-    from astana_talks.models import MODELS
-    from astana_talks.schemas import columns
 
     for model in MODELS:
         kinds = [(k.name, k.datatype, k.required) for k in cell_kinds(model)]

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import cache
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -44,23 +43,8 @@ class CellKind:
 @cache
 def cell_kinds(model: type[Record]) -> tuple[CellKind, ...]:
     """The columns of ``model`` as :func:`parse_row` reads them: their type and whether
-    they are required, from the model's fields (what :func:`schemas.columns` reads
-    from the model's JSON Schema, without generating it: ``load()`` of the shipped data
-    stays fast; ``tests/test_schemas.py`` holds the two equal)."""
-    kinds = []
-    for name in model.columns():
-        annotation = model.model_fields[name].annotation
-        options = set(get_args(annotation)) if get_origin(annotation) in _UNIONS else {annotation}
-        nullable = type(None) in options
-        options.discard(type(None))
-        datatype: ColumnType = (
-            "boolean" if options == {bool} else "integer" if options == {int} else "string"
-        )
-        kinds.append(CellKind(name, datatype, not nullable))
-    return tuple(kinds)
-
-
-_UNIONS = (Union, UnionType)
+    they are required."""
+    return tuple(CellKind(c.name, c.datatype, c.required) for c in columns(model))
 
 
 def parse_cell(column: Column | CellKind, text: str) -> tuple[Any, str | None]:
