@@ -174,11 +174,3 @@ def test_columns_read_from_the_fields_are_those_of_the_json_schema() -> None:
     JSON Schema generated); Pydantic's JSON Schema of each model must say the same."""
     for model in MODELS:
         assert columns(model) == _columns_by_json_schema(model), model.table
-
-
-def test_parse_row_reads_the_columns_as_the_schemas_do() -> None:
-    from astana_talks.cells import cell_kinds
-
-    for model in MODELS:
-        kinds = [(k.name, k.datatype, k.required) for k in cell_kinds(model)]
-        assert kinds == [(c.name, c.datatype, c.required) for c in columns(model)], model.table

@@ -12,10 +12,8 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
-from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,7 +21,7 @@ from pydantic import ValidationError
 from .dates import PartialDate
 from .models import Record
 from .problems import Problem
-from .schemas import Column, ColumnType, columns
+from .schemas import Column, columns
 
 #: The canonical form of an integer cell (no ``+``, leading zeros or ``-0``).
 INTEGER_PATTERN = "0|-?[1-9][0-9]*"
@@ -31,23 +29,7 @@ INTEGER = re.compile(INTEGER_PATTERN)
 BOOLEANS = {"true": True, "false": False}
 
 
-@dataclass(frozen=True)
-class CellKind:
-    """What reading a cell needs to know of its column."""
-
-    name: str
-    datatype: ColumnType
-    required: bool
-
-
-@cache
-def cell_kinds(model: type[Record]) -> tuple[CellKind, ...]:
-    """The columns of ``model`` as :func:`parse_row` reads them: their type and whether
-    they are required."""
-    return tuple(CellKind(c.name, c.datatype, c.required) for c in columns(model))
-
-
-def parse_cell(column: Column | CellKind, text: str) -> tuple[Any, str | None]:
+def parse_cell(column: Column, text: str) -> tuple[Any, str | None]:
     """``(value, None)`` for a well-formed cell, ``(None, reason)`` otherwise."""
     if text == "":
         return None, None
@@ -228,7 +210,7 @@ def parse_row(
     """Parse one CSV row of ``model``'s table; ``where`` locates it (file, table, row)."""
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    for column in cell_kinds(model):
+    for column in columns(model):
         text = cells.get(column.name, "")
         value, reason = parse_cell(column, text)
         if reason is not None:

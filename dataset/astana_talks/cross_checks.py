@@ -26,7 +26,7 @@ from .models import QUOTE_WORDS, TABLES, Evidenced
 from .names import normalize_name
 from .occurrences import Patched, first_occurrences
 from .problems import Problem
-from .reading import Cells, CsvTable, as_mask, take, text_slices, texts
+from .reading import Cells, CsvTable, as_mask, chunks_of, take, text_slices, texts
 from .table_checks import joined
 from .vocabularies import Role
 
@@ -570,13 +570,6 @@ def already_folded(cells: Text) -> NDArray[np.bool_]:
     return np.concatenate(found)
 
 
-def _chunks(values: Text) -> list[pa.StringArray]:
-    """The arrays a column is held in."""
-    if isinstance(values, pa.ChunkedArray):
-        return [cast(pa.StringArray, chunk) for chunk in values.chunks]
-    return [values]
-
-
 def _folding(cells: Text) -> tuple[NDArray[np.intp], pa.StringArray]:
     """The positions of the cells :func:`names.normalize_name` changes, and what it
     makes of them. Cells already folded (lowercase ASCII words: most names once
@@ -648,7 +641,7 @@ def folded_names(given: Contribution) -> FoldedNames | None:
     changed, folded = _folding(given_names.values)  # most names are not copied
     keys = Patched(
         Cells(
-            pa.chunked_array([head, *_chunks(given_names.values)], pa.string()),
+            pa.chunked_array([head, *chunks_of(given_names.values)], pa.string()),
             np.concatenate([np.arange(len(head)), rows + len(head)]).astype(np.int32),
             distinct=False,
         ),

@@ -202,12 +202,19 @@ def indices(positions: NDArray[np.integer[Any]]) -> pa.Int32Array | pa.Int64Arra
     return cast("pa.Int32Array | pa.Int64Array", pa.array(positions))
 
 
+def chunks_of(values: Text) -> list[pa.StringArray]:
+    """The arrays a column is held in."""
+    if isinstance(values, pa.ChunkedArray):
+        return [_chunk(values, index) for index in range(values.num_chunks)]
+    return [values]
+
+
 def text_slices(
     values: Text, size: int = 1 << 16
 ) -> Iterator[tuple[NDArray[np.int64], NDArray[np.uint8]]]:
     """The texts of ``values``, ``size`` at a time, as the Arrow buffers hold them: the
     offsets of each text's start and end (from 0), and their bytes (not copied)."""
-    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
+    for chunk in chunks_of(values):
         for start in range(0, len(chunk), size):
             piece = chunk.slice(start, size)
             _, offsets_buffer, data_buffer = piece.buffers()

@@ -71,12 +71,12 @@ def columns(model: type[Record]) -> tuple[Column, ...]:
     for name in model.columns():
         info = model.model_fields[name]
         options = _options(info.annotation)
-        nullable = type(None) in options
-        types = [base for base, _ in options.values() if base is not type(None)]
+        nullable = any(member is type(None) for member, _ in options)
+        types = [member for member, _ in options if member is not type(None)]
         if len(types) != 1:
             raise TypeError(f"{model.table}.{name}: one type (or it and None) expected")
         (base,) = types
-        constraints = [*info.metadata, *(m for _, meta in options.values() for m in meta)]
+        constraints = [*info.metadata, *(m for _, metadata in options for m in metadata)]
         vocabulary = base if isinstance(base, type) and issubclass(base, Vocabulary) else None
         if base is bool:
             datatype: ColumnType = "boolean"
@@ -107,18 +107,18 @@ def columns(model: type[Record]) -> tuple[Column, ...]:
     return tuple(result)
 
 
-def _options(annotation: Any) -> dict[Any, tuple[Any, list[Any]]]:
+def _options(annotation: Any) -> list[tuple[Any, list[Any]]]:
     """The types a field's annotation allows (the members of a union), each with the
     constraints an ``Annotated`` type carries (a ``Field``'s, or its own)."""
     members = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()
-    found: dict[Any, tuple[Any, list[Any]]] = {}
+    found: list[tuple[Any, list[Any]]] = []
     for member in members or (annotation,):
         metadata: list[Any] = []
         if get_origin(member) is Annotated:
             member, *extras = get_args(member)
             for extra in extras:
                 metadata += extra.metadata if isinstance(extra, FieldInfo) else [extra]
-        found[member] = (member, metadata)
+        found.append((member, metadata))
     return found
 
 
