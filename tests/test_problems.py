@@ -73,7 +73,7 @@ def test_of_renders_the_template() -> None:
         "hint": "did you mean 'iran'?",
     }
     assert Problem.of("ragged-row", row=4, cells=3, width=5).message == (
-        "the row has 3 cells, the header 5"
+        "the row has 3 cells, the header has 5"
     )
     assert Problem.of("blank-row", severity="warning").severity == "warning"
 

@@ -296,3 +296,18 @@ def test_take_from_chunks_gives_the_cells_asked_for(
     column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
     positions = data.draw(st.lists(st.integers(0, len(flat) - 1), max_size=10)) if flat else []
     assert take(column, np.array(positions, np.int64)).to_pylist() == [flat[p] for p in positions]
+
+
+@pytest.mark.parametrize(
+    "first", [b"", b"  ", b",,", b" , "], ids=["empty", "spaces", "commas", "blanks"]
+)
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"], ids=["lf", "crlf"])
+def test_a_blank_first_line_is_one_problem_not_a_cascade(first: bytes, ending: bytes) -> None:
+    header = ",".join(MODEL.columns()).encode()
+    rows = b"".join(b"x" * n + b"," * (len(MODEL.columns()) - 1) + ending for n in (1, 2, 3))
+    t = _read(first + ending + header + ending + rows, handle=False)
+    errors = [p for p in t.problems if p.severity == "error"]
+    assert [(p.code, p.row, p.column) for p in errors] == [("blank-row", 1, None)]
+    assert errors[0].hint == f"the first line must be the header: {header.decode()}"
+    assert not t.readable
+    assert len(t) == 0

@@ -116,7 +116,7 @@ CODES: Mapping[str, Code] = {
     "ragged-row": Code(
         "error",
         "A row has more or fewer cells than the header.",
-        "the row has {cells} cells, the header {width}",
+        "the row has {cells} cells, the header has {width}",
     ),
     "blank-row": Code("error", "A row has no values at all.", "the row is blank"),
     # cells

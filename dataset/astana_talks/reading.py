@@ -836,6 +836,16 @@ def read_csv(model: type[Record], source: bytes | BinaryIO, file: str) -> CsvTab
             )
         )
         return _empty(model, file, problems)
+    if not "".join(header).strip():  # a blank line (or blank names) where the header belongs
+        problems.append(
+            Problem.of(
+                "blank-row",
+                row=1,
+                hint=f"the first line must be the header: {','.join(expected)}",
+                **where,
+            )
+        )
+        return _empty(model, file, problems, header)
     if any("\n" in name or "\r" in name for name in header):
         problems.append(
             Problem.of(
