@@ -11,7 +11,8 @@ A package folder holds the shipped ``data/`` and a descriptor without the files'
   actor_id + role; foreign keys round_number -> rounds, actor_id -> actors,
   source_id -> sources). Every (round, actor, role) key is used at most once, with
   exactly the three shipped guarantors per round, so the key space of valid shipped
-  values is 22 rounds x (3 + 59 actors x 3 other roles) = 3,960.
+  values (:func:`participant_keys`) is each round's 3 guarantors and each shipped actor
+  in the 3 other roles: 22 x (3 + 66 x 3) = 4,422 keys with the data as shipped.
 
 Each kind of defect (:data:`ACTOR_NAMES_DEFECTS`, :data:`PARTICIPANTS_DEFECTS`) is
 injected about once per :data:`EVERY` rows, at its own offset in each block, never on
@@ -118,7 +119,7 @@ ACTOR_NAMES_DEFECTS = (
     # right (the key is the same once the invisible character is removed)
     Kind("lookalike-key", ("duplicate-key", "invisible-character")),
 )
-#: The kinds injected into participants (3,960 rows at most: about four of each).
+#: The kinds injected into participants (every valid key at most: about four of each).
 PARTICIPANTS_DEFECTS = (
     Kind("attendance-not-in-vocabulary", ("not-in-vocabulary",)),
     Kind("role-not-in-vocabulary", ("not-in-vocabulary",)),

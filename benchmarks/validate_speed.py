@@ -3,7 +3,7 @@
     python benchmarks/validate_speed.py --sizes 10000 100000 1000000 --runs 3
 
 1. For each size, builds a package (benchmarks/contribution.py) whose ``actor_names.csv``
-   has SIZE rows and ``participants.csv`` min(SIZE, 3,960), with defects of every kind
+   has SIZE rows and ``participants.csv`` min(SIZE, its valid keys), with defects of every kind
    the validator checks in their rows at known rows, listed in ``manifest.json`` as
    ``[file, row, field, code]``. Checks that our findings equal the manifest exactly
    (as a multiset: a problem reported twice is an extra), then runs, as separate
