@@ -7,22 +7,22 @@ import pytest
 from astana_talks import Dataset
 
 COUNTS = {
-    "sources": 359,
-    "actors": 59,
-    "actor_names": 178,
+    "sources": 361,
+    "actors": 66,
+    "actor_names": 188,
     "places": 6,
     "place_names": 11,
     "rounds": 22,
-    "meetings": 9,
+    "meetings": 10,
     "participants": 214,
-    "delegations": 155,
+    "delegations": 163,
     "agenda_items": 63,
     "outcomes": 79,
     "signatories": 3,
     "events": 20,
     "relations": 10,
     "figures": 3,
-    "citations": 706,
+    "citations": 708,
     "disputes": 14,
     "claims": 108,
 }
@@ -74,3 +74,16 @@ def test_every_dispute_names_at_least_two_sources_and_uses_a_claimed_value(ds: D
         assert len({c.source_id for c in claims}) >= 2, d.dispute_id
         assert d.value_used in {c.value for c in claims}, d.dispute_id
         assert len({c.value for c in claims}) >= 2, d.dispute_id
+
+
+def test_the_wider_doha_meeting_is_apart_from_the_guarantors_own(ds: Dataset) -> None:
+    """On 7 December 2024 the guarantors met in Doha, and met five Arab states' foreign
+    ministers there: two meetings, each with its own delegations and outcomes."""
+    trio = {d.actor_id for d in ds.delegations_of("doha-2024-12-07")}
+    wider = {d.actor_id for d in ds.delegations_of("doha-2024-12-07-arab-astana")}
+    assert trio == {"iran", "russia", "turkiye", "united-nations"}
+    assert wider - trio == {"egypt", "iraq", "jordan", "qatar", "saudi-arabia"}
+    assert ds.meeting("doha-2024-12-07-arab-astana").kind.value == "extended"
+    statements = {o.meeting_id for o in ds.outcomes if o.kind.value == "joint_statement"}
+    assert "doha-2024-12-07-arab-astana" in statements
+    assert "doha-2024-12-07" not in statements

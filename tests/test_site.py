@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from astana_talks import Dataset
 from astana_talks.cli import cli
 from astana_talks.site import MARKER
+from astana_talks.site_charts import LANES
+from astana_talks.vocabularies import MeetingKind
 
 from .helpers import copy_package, replace_in
 
@@ -350,3 +352,7 @@ def test_a_site_written_before_is_replaced_whole(tmp_path: Path) -> None:
     assert not (out / "stale.html").exists()
     assert (out / "index.html").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
+
+
+def test_every_kind_of_meeting_has_a_lane_on_the_timeline() -> None:
+    assert set(LANES) == {"round"} | {kind.value for kind in MeetingKind}

@@ -319,8 +319,9 @@ class Round(Spanning, Evidenced):
 
 class Meeting(Spanning, Evidenced):
     """Meetings in the Astana format without a round number: the guarantors' foreign
-    ministers and presidents. Kept apart from rounds so that round_number stays the one
-    key of numbered rounds; both tables share their date and place columns."""
+    ministers and presidents, and their meetings with other states' ministers. Kept
+    apart from rounds so that round_number stays the one key of numbered rounds; both
+    tables share their date and place columns."""
 
     table: ClassVar[str] = "meetings"
     table_title: ClassVar[str] = "Other meetings"

@@ -52,6 +52,7 @@ LANES: dict[str, tuple[str, str]] = {
     "summit": ("Presidents' summits", "D"),
     "ministerial": ("Foreign ministers", "s"),
     "expert": ("Experts", "^"),
+    "extended": ("With other states", "v"),
 }
 
 

@@ -56,6 +56,10 @@ class MeetingKind(Vocabulary):
     MINISTERIAL = "ministerial", "a meeting of the guarantors' foreign ministers"
     SUMMIT = "summit", "a meeting of the guarantors' presidents"
     EXPERT = "expert", "a technical meeting of the guarantors' experts between rounds"
+    EXTENDED = (
+        "extended",
+        "a meeting of the guarantors' ministers or envoys with other states' foreign ministers",
+    )
 
 
 class SourceKind(Vocabulary):
