@@ -348,6 +348,8 @@ def run_small(runs: int, only: set[str], keep: Path | None) -> Timing:
         t = timing.time
         print(f"  ours / frictionless time: {shown(ratio(t('ours'), t('frictionless')), '', 2)}")
         for name, modules in FLOORS.items():
+            if name not in timing.seconds:
+                continue
             print(
                 f"  {name} (python -c 'import {modules}') / frictionless time: "
                 f"{shown(ratio(t(name), t('frictionless')), '', 2)}"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 import astana_talks
+from astana_talks.dates import PARTIAL_DATE_FORMAT
 from astana_talks.generate import drifted, expected_files
 from astana_talks.models import MODELS, Record
 from astana_talks.schemas import (
     DATA_PACKAGE_PROFILE,
-    PARTIAL_DATE_FORMAT,
     Column,
     _unanchor,
     columns,

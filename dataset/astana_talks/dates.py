@@ -46,6 +46,8 @@ _LEAP_YEAR = f"([0-9]{{2}}{_MULTIPLE_OF_4}|{_MULTIPLE_OF_4}00)"  # Gregorian, 00
 #: pattern of the type's JSON Schema and of the Table Schemas; tests/test_dates.py holds
 #: it equal to the constructor's verdict on every year, month and day.
 PARTIAL_DATE_PATTERN = f"^({_YEAR}(-({_MONTH_AND_DAY}))?|{_LEAP_YEAR}-02-29)$"
+#: The JSON Schema ``format`` of a partial date.
+PARTIAL_DATE_FORMAT = "partial-date"
 _SHAPE = re.compile(PARTIAL_DATE_SHAPE)
 
 
@@ -160,4 +162,4 @@ class PartialDate:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "string", "pattern": PARTIAL_DATE_PATTERN, "format": "partial-date"}
+        return {"type": "string", "pattern": PARTIAL_DATE_PATTERN, "format": PARTIAL_DATE_FORMAT}

@@ -23,7 +23,6 @@ ColumnType = Literal["integer", "boolean", "string"]
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-PARTIAL_DATE_FORMAT = "partial-date"
 
 
 @dataclass(frozen=True)

@@ -194,12 +194,8 @@ def _full_match(cells: Text, pattern: str, plain: Mask) -> Mask:
     ok = plain & ~as_mask(pc.starts_with(cells, " ")) & ~as_mask(pc.ends_with(cells, " "))
     others = np.flatnonzero(~plain)
     if others.size:
-        ok[others] = as_mask(pc.match_substring_regex(_take(cells, others), anchored(TEXT)))
+        ok[others] = as_mask(pc.match_substring_regex(take(cells, others), anchored(TEXT)))
     return ok
-
-
-def _take(cells: Text, positions: NDArray[np.intp]) -> pa.StringArray:
-    return take(cells, positions)
 
 
 def _text_warnings(
@@ -214,7 +210,7 @@ def _text_warnings(
     decomposed_values = np.zeros(len(values), dtype=bool)
     others = np.flatnonzero(~plain)
     if others.size:
-        sub = _take(values, others)
+        sub = take(values, others)
         hidden_values[others] = as_mask(pc.match_substring_regex(sub, INVISIBLE))
         # the stubs lag: no utf8_normalize()
         nfc: pa.StringArray = pc.utf8_normalize(sub, "NFC")  # type: ignore[attr-defined]
@@ -429,7 +425,7 @@ def _lookalike(cells: Cells) -> Patched | None:
     others = np.flatnonzero(~as_mask(pc.ascii_is_printable(values)))
     if not others.size:
         return None
-    sub = _take(values, others)
+    sub = take(values, others)
     # the stubs lag: no utf8_normalize()
     seen: pa.StringArray = pc.utf8_normalize(  # type: ignore[attr-defined]
         pc.replace_substring_regex(sub, INVISIBLE, ""), "NFC"
@@ -485,10 +481,9 @@ def check_duplicates(t: CsvTable) -> list[Problem]:
         changed = np.zeros(len(t), dtype=bool)  # the rows with a key that changed
         for seen in seen_cells:
             if seen is not None:
-                codes = seen.cells.codes
                 touched = np.zeros(len(seen.cells.values), dtype=bool)
                 touched[seen.positions] = True
-                changed |= touched if codes is None else touched[codes]
+                changed |= seen.cells.rows(touched)
         look_first = first_occurrences(
             [seen or cells for seen, cells in zip(seen_cells, key_cells, strict=True)],
             involving=np.flatnonzero(changed),
